@@ -1,0 +1,1 @@
+// RSA, HMAC and hash exports (filled in by the crypto work).
