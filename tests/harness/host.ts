@@ -25,8 +25,11 @@ export interface HttpCallRecord {
 
 export interface CallResponse { status?: number; headers?: HeaderInput; body?: string | Uint8Array; trailers?: HeaderInput }
 
-/** Decides the answer of an HTTP call-out as it is made; undefined leaves it pending for the test to answer. */
-export type CallHandler = (call: HttpCallRecord) => CallResponse | "fail" | undefined;
+/**
+ * Decides the answer of an HTTP call-out as it is made (a promise answers it later, like a real upstream);
+ * undefined leaves it pending for the test to answer with respondToCall.
+ */
+export type CallHandler = (call: HttpCallRecord) => CallResponse | "fail" | undefined | Promise<CallResponse | "fail">;
 
 /** A host-side foreign function: returns its result bytes, or a Status to fail the call. */
 export type ForeignFunction = (args: Uint8Array) => Uint8Array | Status;
@@ -129,6 +132,10 @@ export class ProxyWasmHost {
   /** Only inside proxy_on_http_call_response: the response being delivered. */
   private callResponse: { headers: HeaderMap; body: Uint8Array; trailers: HeaderMap } | null = null;
   private foreignArgs: Uint8Array | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private depth = 0;
+  /** Errors (traps included) from asynchronous deliveries, which have no caller to throw to. */
+  readonly asyncErrors: unknown[] = [];
 
   constructor(options: HostOptions) {
     this.options = options;
@@ -211,6 +218,18 @@ export class ProxyWasmHost {
     }
   }
 
+  /** Resolves once every call-out answer and resumed body delivery started so far has been delivered. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  /** Tracks asynchronous host work (call-out answers, resumed deliveries) so idle() can wait for it. */
+  settle(work: Promise<unknown>): void {
+    const tracked = work.then(() => undefined, (err) => { this.asyncErrors.push(err); });
+    this.inFlight.add(tracked);
+    tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
   pendingCalls(): HttpCallRecord[] {
     return this.httpCalls.filter((c) => !c.answered);
   }
@@ -245,15 +264,20 @@ export class ProxyWasmHost {
     if (typeof fn !== "function") return 0;
     const saved = this.effectiveContext;
     this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : ROOT_CONTEXT_ID;
+    this.depth++;
+    let result: number | bigint | void;
     try {
-      const result = fn(...args);
-      return typeof result === "number" ? result : typeof result === "bigint" ? Number(result) : 0;
+      result = fn(...args);
     } catch (err) {
       this.trapped = new WasmTrap(name, err, [...this.logs]);
       throw this.trapped;
     } finally {
       this.effectiveContext = saved;
+      this.depth--;
     }
+    // Envoy sends a local reply after the callback returns, through the response path (this filter included).
+    if (this.depth === 0) for (const stream of [...this.streams.values()]) stream.deliverLocalReply();
+    return typeof result === "number" ? result : typeof result === "bigint" ? Number(result) : 0;
   }
 
   streamClosed(id: number): void {
@@ -346,6 +370,8 @@ export class ProxyWasmHost {
         return Status.Ok;
       },
       proxy_get_buffer_bytes(type: number, start: number, max: number, retPtr: number, retSize: number): number {
+        start >>>= 0; // sizes are u32 in the ABI; V8 hands them over as signed
+        max >>>= 0;
         const buf = host.buffer(type);
         if (buf === undefined) return Status.NotFound;
         if (start > buf.length) return Status.BadArgument;
@@ -361,7 +387,7 @@ export class ProxyWasmHost {
       proxy_set_buffer_bytes(type: number, start: number, size: number, ptr: number, len: number): number {
         const stream = host.stream();
         if (!stream || (type !== BufferType.HttpRequestBody && type !== BufferType.HttpResponseBody)) return Status.NotFound;
-        return stream.writeBody(type, start, size, host.read(ptr, len));
+        return stream.writeBody(type, start >>> 0, size >>> 0, host.read(ptr, len));
       },
       proxy_get_header_map_pairs(type: number, retPtr: number, retSize: number): number {
         const map = host.headerMap(type);
@@ -456,7 +482,7 @@ export class ProxyWasmHost {
         host.httpCalls.push(call);
         host.view.setUint32(retToken, call.token, true);
         const answer = host.options.onHttpCall?.(call);
-        if (answer !== undefined) queueMicrotask(() => host.respondToCall(call.token, answer));
+        if (answer !== undefined) host.settle(Promise.resolve(answer).then((a) => host.respondToCall(call.token, a)));
         return Status.Ok;
       },
       proxy_get_shared_data(kptr: number, klen: number, retPtr: number, retSize: number, retCas: number): number {
@@ -615,6 +641,7 @@ export interface ActionRecord { callback: string; action: number }
 /** One HTTP stream through the plugin. Feed it like Envoy would, then inspect what was forwarded. */
 export class HttpStream {
   localReply: LocalReply | null = null;
+  private localReplyDelivered = false;
   closedByPlugin = false;
   readonly actions: ActionRecord[] = [];
   private readonly request = newDirection();
@@ -756,9 +783,31 @@ export class HttpStream {
       const end = dir.queuedEnd;
       dir.queued = [];
       dir.queuedEnd = false;
-      queueMicrotask(() => this.deliverBody(dir, dir === this.request ? BufferType.HttpRequestBody : BufferType.HttpResponseBody, chunk, end));
+      const type = dir === this.request ? BufferType.HttpRequestBody : BufferType.HttpResponseBody;
+      this.host.settle(Promise.resolve().then(() => this.deliverBody(dir, type, chunk, end)));
     }
     return Status.Ok;
+  }
+
+  /** Runs a pending local reply through the plugin's response callbacks, as Envoy's encoder chain does. */
+  deliverLocalReply(): void {
+    const reply = this.localReply;
+    if (!reply || this.localReplyDelivered) return;
+    this.localReplyDelivered = true;
+    const headers: Array<[string, string]> = [[":status", String(reply.status)], ...reply.headers];
+    if (reply.bodyBytes.length) headers.push(["content-length", String(reply.bodyBytes.length)], ["content-type", "text/plain"]);
+    const dir = this.response;
+    dir.headers = HeaderMap.from(headers);
+    const end = reply.bodyBytes.length === 0;
+    this.record("proxy_on_response_headers", this.host.call("proxy_on_response_headers", this.contextId, dir.headers.size, end ? 1 : 0));
+    if (!end) {
+      dir.buffered = reply.bodyBytes;
+      this.record("proxy_on_response_body", this.host.call("proxy_on_response_body", this.contextId, dir.buffered.length, 1));
+      reply.bodyBytes = dir.buffered;
+      reply.body = utf8Decoder.decode(dir.buffered);
+    }
+    reply.headers = dir.headers.pairs().filter(([k]) => !k.startsWith(":"));
+    dir.forwarded = { headers: dir.headers, body: reply.bodyBytes, trailers: null, ended: true };
   }
 
   private wire(header: string): Uint8Array | undefined {

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 
 export interface Reply { status: number; headers: Array<[string, string]>; body: string; json<T = any>(): T; header(name: string): string | undefined }
 
-export function request(url: string, options: { method?: string; headers?: Record<string, string> | Array<[string, string]>; body?: string | Uint8Array; timeoutMs?: number } = {}): Promise<Reply> {
+export function request(url: string, options: { method?: string; headers?: Record<string, string> | Array<[string, string]>; body?: string | Uint8Array; chunks?: string[]; chunkDelayMs?: number; timeoutMs?: number } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     // Repeated names become arrays, which Node sends as separate header lines (not comma-joined).
     const headers: Record<string, string[]> = {};
@@ -26,6 +26,18 @@ export function request(url: string, options: { method?: string; headers?: Recor
     req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error(`request to ${url} timed out`)));
     req.on("error", reject);
     if (options.body !== undefined) req.write(options.body);
-    req.end();
+    if (options.chunks) {
+      // Separate writes with a pause between them, so the gateway sees separate body chunks.
+      const chunks = [...options.chunks];
+      const next = () => {
+        const chunk = chunks.shift();
+        if (chunk === undefined) return void req.end();
+        req.write(chunk);
+        setTimeout(next, options.chunkDelayMs ?? 40);
+      };
+      next();
+    } else {
+      req.end();
+    }
   });
 }
