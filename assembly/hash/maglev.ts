@@ -1,0 +1,151 @@
+// Envoy's Maglev table (source/extensions/load_balancing_policies/maglev/maglev_lb.cc), built so
+// that table[h % M] names the same host Envoy's native MAGLEV cluster picks for request hash h.
+// The table holds indices into the caller's host list, so callers map straight back to their pods.
+
+import { xxh64 } from "./xxh64";
+import { HashError } from "./hash-error";
+import { HostWeights, hostWeights } from "./host-weights";
+import { encodeKeys } from "./host-key";
+
+/** Envoy's default table size (a prime; section 5.3 of the Maglev paper). */
+export const MAGLEV_DEFAULT_TABLE_SIZE: u32 = 65537;
+/** Largest table size Envoy's config accepts. */
+export const MAGLEV_MAX_TABLE_SIZE: u32 = 5000011;
+
+/** Slot value before the fill reaches it (never visible after a successful build). */
+const EMPTY: u32 = u32.MAX_VALUE;
+
+export class MaglevTable {
+  constructor(
+    /** Table size M (0 when the build failed or there were no hosts). */
+    readonly size: u32,
+    /** Host index (into the list given to the build) for each slot. */
+    readonly slots: StaticArray<u32>,
+    readonly error: HashError = HashError.None,
+  ) {}
+
+  /**
+   * The host index Envoy chooses for request hash `hash` on host-selection attempt `attempt`
+   * (0 first; retries with a retry host predicate use 1, 2, ...); -1 when the table is empty.
+   */
+  chooseHost(hash: u64, attempt: u32 = 0): i32 {
+    const m = this.size;
+    if (m == 0) return -1;
+    // Envoy: hash ^= ~0ULL - attempt + 1, i.e. 2^64 - attempt.
+    const h = attempt > 0 ? hash ^ (0 - <u64>attempt) : hash;
+    return <i32>unchecked(this.slots[<i32>(h % <u64>m)]);
+  }
+}
+
+function emptyTable(error: HashError): MaglevTable {
+  return new MaglevTable(0, new StaticArray<u32>(0), error);
+}
+
+/** Deterministic primality test (trial division is plenty below MAGLEV_MAX_TABLE_SIZE). */
+export function isPrime(n: u32): bool {
+  if (n < 2) return false;
+  if (n < 4) return true;
+  if ((n & 1) == 0 || n % 3 == 0) return false;
+  for (let d: u32 = 5; d * d <= n; d += 6) {
+    if (n % d == 0 || n % (d + 2) == 0) return false;
+  }
+  return true;
+}
+
+/** A host's key bytes and list index, for the byte-wise ordering of the build. */
+class KeyedHost {
+  constructor(readonly key: Uint8Array, readonly index: i32) {}
+}
+
+/**
+ * Envoy std::sorts (key, host pointer, weight) tuples: byte-wise by key. Equal keys (a
+ * misconfiguration) fall back to pointer order there, which is unknowable; list order is used here.
+ */
+function compareKeyedHosts(a: KeyedHost, b: KeyedHost): i32 {
+  const la = a.key.length;
+  const lb = b.key.length;
+  const c = memory.compare(a.key.dataStart, b.key.dataStart, <usize>(la < lb ? la : lb));
+  if (c != 0) return c;
+  if (la != lb) return la - lb;
+  return a.index - b.index;
+}
+
+/**
+ * Builds the Maglev table for hosts with UTF-8 `keys` (see host-key.ts for what the key is) and
+ * normalised `weights` (host-weights.ts). `tableSize` must be prime and at most
+ * MAGLEV_MAX_TABLE_SIZE. Keys must be the hosts Envoy builds from (healthy ones, or all in panic).
+ */
+export function buildMaglevFrom(keys: Array<Uint8Array>, weights: HostWeights, tableSize: u32 = MAGLEV_DEFAULT_TABLE_SIZE): MaglevTable {
+  if (tableSize > MAGLEV_MAX_TABLE_SIZE) return emptyTable(HashError.TableSizeTooLarge);
+  if (!isPrime(tableSize)) return emptyTable(HashError.TableSizeNotPrime);
+  if (weights.error != HashError.None) return emptyTable(weights.error);
+  if (weights.weights.length != keys.length) return emptyTable(HashError.LengthMismatch);
+  const n = weights.order.length;
+  if (n == 0) return emptyTable(HashError.None);
+
+  const m = tableSize;
+  const slots = new StaticArray<u32>(<i32>m);
+
+  // Entries in byte-wise key order: this order drives the fill, which is why the table does not
+  // depend on the order hosts are listed in.
+  const sorted = new Array<KeyedHost>(n);
+  for (let k = 0; k < n; k++) {
+    const i = unchecked(weights.order[k]);
+    unchecked((sorted[k] = new KeyedHost(unchecked(keys[i]), i)));
+  }
+  sorted.sort(compareKeyedHosts);
+
+  if (n == 1) {
+    // Envoy keeps a one-host "degenerate" table; every slot naming that host is equivalent.
+    const only = <u32>unchecked(sorted[0]).index;
+    for (let c: u32 = 0; c < m; c++) unchecked((slots[<i32>c] = only));
+    return new MaglevTable(m, slots);
+  }
+
+  const host = new StaticArray<u32>(n);
+  const weight = new StaticArray<f64>(n);
+  const target = new StaticArray<f64>(n);
+  const skip = new StaticArray<u32>(n);
+  // Envoy computes (offset + skip * next) % M for next = 0, 1, 2, ...; stepping by skip modulo M
+  // visits the same slots without a 64-bit division per probe.
+  const position = new StaticArray<u32>(n);
+  for (let k = 0; k < n; k++) {
+    const e = unchecked(sorted[k]);
+    const key = e.key;
+    unchecked((host[k] = <u32>e.index));
+    unchecked((weight[k] = unchecked(weights.weights[e.index])));
+    unchecked((position[k] = <u32>(xxh64(key, 0) % <u64>m)));
+    unchecked((skip[k] = <u32>(xxh64(key, 1) % <u64>(m - 1)) + 1));
+  }
+  for (let c: u32 = 0; c < m; c++) unchecked((slots[<i32>c] = EMPTY));
+
+  const maxWeight = weights.max;
+  let filled: u32 = 0;
+  for (let iteration: u32 = 1; filled < m; iteration++) {
+    for (let k = 0; k < n && filled < m; k++) {
+      // A host of weight max_w / r takes a slot every r-th iteration; same double arithmetic as Envoy.
+      if (<f64>iteration * unchecked(weight[k]) < unchecked(target[k])) continue;
+      unchecked((target[k] += maxWeight));
+      const step = unchecked(skip[k]);
+      let c = unchecked(position[k]);
+      while (unchecked(slots[<i32>c]) != EMPTY) {
+        c += step;
+        if (c >= m) c -= m;
+      }
+      unchecked((slots[<i32>c] = unchecked(host[k])));
+      c += step;
+      if (c >= m) c -= m;
+      unchecked((position[k] = c));
+      filled++;
+    }
+  }
+  return new MaglevTable(m, slots);
+}
+
+/**
+ * Convenience form: string keys (hashed as UTF-8) and integer endpoint weights (null: all 1;
+ * 0: host left out), normalised without locality weighting.
+ */
+export function buildMaglev(keys: Array<string>, weights: Uint32Array | null = null, tableSize: u32 = MAGLEV_DEFAULT_TABLE_SIZE): MaglevTable {
+  return buildMaglevFrom(encodeKeys(keys), hostWeights(keys.length, weights), tableSize);
+}
