@@ -6,6 +6,7 @@ import { xxh64 } from "./xxh64";
 import { HashError } from "./hash-error";
 import { HostWeights, hostWeights } from "./host-weights";
 import { encodeKeys } from "./host-key";
+import { compareBytes } from "./compare-bytes";
 
 /** Envoy's default table size (a prime; section 5.3 of the Maglev paper). */
 export const MAGLEV_DEFAULT_TABLE_SIZE: u32 = 65537;
@@ -62,12 +63,8 @@ class KeyedHost {
  * misconfiguration) fall back to pointer order there, which is unknowable; list order is used here.
  */
 function compareKeyedHosts(a: KeyedHost, b: KeyedHost): i32 {
-  const la = a.key.length;
-  const lb = b.key.length;
-  const c = memory.compare(a.key.dataStart, b.key.dataStart, <usize>(la < lb ? la : lb));
-  if (c != 0) return c;
-  if (la != lb) return la - lb;
-  return a.index - b.index;
+  const c = compareBytes(a.key, b.key);
+  return c != 0 ? c : a.index - b.index;
 }
 
 /**
