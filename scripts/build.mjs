@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles every AssemblyScript entry of the project:
 //   plugins/<name>/index.ts        -> dist/<name>.wasm (release) and dist/<name>.debug.wasm (names, no optimisation)
+//   examples/<name>/index.ts       -> build/examples/<name>.wasm (+ .debug.wasm): the SDK examples from the README
 //   tests/fixtures/<name>/index.ts -> build/fixtures/<name>.wasm (+ .debug.wasm): proxy-wasm modules used only by tests
 //   tools/<name>/index.ts          -> dist/tools/<name>.wasm + .js (ES module bindings): the same shared code, callable from Node
 // Proxy-wasm modules are checked after the build: they may import only env.proxy_* and WASI, and must export
@@ -33,6 +34,7 @@ function entries(dir) {
 
 const jobs = [
   ...entries("plugins").map((e) => ({ ...e, kind: "proxy", out: `dist/${e.name}` })),
+  ...entries("examples").map((e) => ({ ...e, kind: "proxy", out: `build/examples/${e.name}` })),
   ...entries("tests/fixtures").map((e) => ({ ...e, kind: "proxy", out: `build/fixtures/${e.name}` })),
   ...entries("tools").map((e) => ({ ...e, kind: "tool", out: `dist/tools/${e.name}` })),
 ].filter((job) => !only || job.dir.startsWith(only.replace(/\/$/, "")) || only.startsWith(job.dir));

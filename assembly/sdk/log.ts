@@ -1,11 +1,11 @@
 // Logging through the host (Envoy prints these as "wasm log <plugin> <vm>: message").
 import { proxy_log, proxy_get_log_level } from "./imports";
 import { LogLevel } from "./enums";
-import { RET_EXTRA } from "./memory";
+import { RET_EXTRA, valueUtf8, valueUtf8Length } from "./memory";
 
 export function log(level: LogLevel, message: string): void {
-  const bytes = String.UTF8.encode(message);
-  proxy_log(level, changetype<usize>(bytes), bytes.byteLength);
+  const ptr = valueUtf8(message);
+  proxy_log(level, ptr, valueUtf8Length);
 }
 
 export function logTrace(message: string): void { log(LogLevel.Trace, message); }

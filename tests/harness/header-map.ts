@@ -3,9 +3,10 @@
 export type HeaderInput = Record<string, string | string[]> | ReadonlyArray<readonly [string, string]>;
 
 /** UTF-8 text -> the latin1 string whose chars are its bytes (how the map stores values). */
-export const toWire = (s: string): string => Buffer.from(s, "utf8").toString("latin1");
+const ASCII = /^[\x00-\x7f]*$/;
+export const toWire = (s: string): string => (ASCII.test(s) ? s : Buffer.from(s, "utf8").toString("latin1"));
 /** The inverse of toWire. */
-export const fromWire = (s: string): string => Buffer.from(s, "latin1").toString("utf8");
+export const fromWire = (s: string): string => (ASCII.test(s) ? s : Buffer.from(s, "latin1").toString("utf8"));
 
 export class HeaderMap {
   private entries: Array<[string, string]> = [];

@@ -134,6 +134,7 @@ export class ProxyWasmHost {
   private foreignArgs: Uint8Array | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private depth = 0;
+  private localReplyPending = false;
   /** Errors (traps included) from asynchronous deliveries, which have no caller to throw to. */
   readonly asyncErrors: unknown[] = [];
 
@@ -276,7 +277,10 @@ export class ProxyWasmHost {
       this.depth--;
     }
     // Envoy sends a local reply after the callback returns, through the response path (this filter included).
-    if (this.depth === 0) for (const stream of [...this.streams.values()]) stream.deliverLocalReply();
+    if (this.depth === 0 && this.localReplyPending) {
+      this.localReplyPending = false;
+      for (const stream of [...this.streams.values()]) stream.deliverLocalReply();
+    }
     return typeof result === "number" ? result : typeof result === "bigint" ? Number(result) : 0;
   }
 
@@ -284,11 +288,20 @@ export class ProxyWasmHost {
     this.streams.delete(id);
   }
 
+  // Views of module memory, rebuilt only when the memory grew (a grown memory has a new buffer).
+  private memCache = new Uint8Array(0);
+  private viewCache = new DataView(new ArrayBuffer(0));
   private get mem(): Uint8Array {
-    return new Uint8Array(this.exports.memory.buffer);
+    if (this.memCache.buffer !== this.exports.memory.buffer) this.refreshViews();
+    return this.memCache;
   }
   private get view(): DataView {
-    return new DataView(this.exports.memory.buffer);
+    if (this.viewCache.buffer !== this.exports.memory.buffer) this.refreshViews();
+    return this.viewCache;
+  }
+  private refreshViews(): void {
+    this.memCache = new Uint8Array(this.exports.memory.buffer);
+    this.viewCache = new DataView(this.exports.memory.buffer);
   }
   private read(ptr: number, len: number): Uint8Array {
     return this.mem.slice(ptr, ptr + len);
@@ -297,7 +310,24 @@ export class ProxyWasmHost {
     return utf8Decoder.decode(this.mem.subarray(ptr, ptr + len));
   }
   private readLatin1(ptr: number, len: number): string {
-    return Buffer.from(this.mem.subarray(ptr, ptr + len)).toString("latin1");
+    const mem = this.mem;
+    if (len <= 64) {
+      let out = "";
+      for (let i = ptr; i < ptr + len; i++) out += String.fromCharCode(mem[i]);
+      return out;
+    }
+    return Buffer.from(mem.subarray(ptr, ptr + len)).toString("latin1");
+  }
+  /** As give(), for a wire string (one char per byte), written straight into module memory. */
+  private giveLatin1(value: string, retPtr: number, retSize: number): Status {
+    const alloc = (this.exports.malloc ?? this.exports.proxy_on_memory_allocate)!;
+    const ptr = value.length === 0 ? 0 : alloc(value.length);
+    const mem = this.mem;
+    for (let i = 0; i < value.length; i++) mem[ptr + i] = value.charCodeAt(i);
+    const view = this.view;
+    view.setUint32(retPtr, ptr, true);
+    view.setUint32(retSize, value.length, true);
+    return Status.Ok;
   }
   /** Copies bytes into module memory through its allocator and reports pointer and size in the result slots. */
   private give(bytes: Uint8Array, retPtr: number, retSize: number): Status {
@@ -408,7 +438,7 @@ export class ProxyWasmHost {
         if (!map) return Status.NotFound;
         const value = map.get(host.readLatin1(kptr, klen));
         if (value === undefined) return Status.NotFound;
-        return host.give(Buffer.from(value, "latin1"), retPtr, retSize);
+        return host.giveLatin1(value, retPtr, retSize);
       },
       proxy_add_header_map_value(type: number, kptr: number, klen: number, vptr: number, vlen: number): number {
         const map = host.headerMap(type);
@@ -454,6 +484,7 @@ export class ProxyWasmHost {
         const pairs = decodePairs(host.read(hptr, hlen));
         if (!pairs) return Status.BadArgument;
         const bodyBytes = host.read(bptr, blen);
+        host.localReplyPending = true;
         stream.localReply = {
           status: code,
           details: host.readString(dptr, dlen),
@@ -622,10 +653,12 @@ interface Direction {
   forwarded: Forwarded;
 }
 
+const EMPTY = new Uint8Array(0);
+
 function newDirection(): Direction {
   return {
-    headers: new HeaderMap(), trailers: new HeaderMap(), buffered: new Uint8Array(0), queued: [], queuedEnd: false,
-    paused: false, headersPaused: false, forwarded: { headers: null, body: new Uint8Array(0), trailers: null, ended: false },
+    headers: new HeaderMap(), trailers: new HeaderMap(), buffered: EMPTY, queued: [], queuedEnd: false,
+    paused: false, headersPaused: false, forwarded: { headers: null, body: EMPTY, trailers: null, ended: false },
   };
 }
 
@@ -645,7 +678,11 @@ export class HttpStream {
   closedByPlugin = false;
   readonly actions: ActionRecord[] = [];
   private readonly request = newDirection();
-  private readonly response = newDirection();
+  private responseDirection: Direction | undefined;
+  /** Created on first use: most harness streams never see a response. */
+  private get response(): Direction {
+    return (this.responseDirection ??= newDirection());
+  }
   private readonly props = new Map<string, Uint8Array>();
   private closed = false;
 
@@ -675,7 +712,10 @@ export class HttpStream {
     }
     // Envoy keeps pseudo-headers first.
     const pairs = map.wirePairs();
-    map.setAll([...pairs.filter(([k]) => k.startsWith(":")), ...pairs.filter(([k]) => !k.startsWith(":"))]);
+    const firstRegular = pairs.findIndex(([k]) => !k.startsWith(":"));
+    if (firstRegular >= 0 && pairs.slice(firstRegular).some(([k]) => k.startsWith(":"))) {
+      map.setAll([...pairs.filter(([k]) => k.startsWith(":")), ...pairs.filter(([k]) => !k.startsWith(":"))]);
+    }
     this.request.headers = map;
     return this.deliverHeaders(this.request, "proxy_on_request_headers", endOfStream);
   }
