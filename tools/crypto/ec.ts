@@ -1,1 +1,70 @@
-// ECDSA and Ed25519 exports (filled in by the crypto work).
+// ECDSA and Ed25519 exports for tests and benchmarks (dist/tools/crypto.js).
+// Prepared keys cannot cross the JS boundary as objects, so they live in a table here and
+// JS holds their index ("handle").
+import { Curve, EcPublicKey, ecdsaVerify } from "../../assembly/crypto/ecdsa";
+import { FieldBase, fadd, fsub, finv, fromBytesBE, toBytesBE } from "../../assembly/crypto/ec/field";
+import { FieldP256 } from "../../assembly/crypto/ec/p256";
+import { FieldP384 } from "../../assembly/crypto/ec/p384";
+import { FieldP521 } from "../../assembly/crypto/ec/p521";
+
+const ecKeys = new Array<EcPublicKey>();
+
+/** Validates and prepares an ECDSA public key; returns its handle, or -1 if invalid. */
+export function ecKeyLoad(curve: i32, x: Uint8Array, y: Uint8Array): i32 {
+  const key = EcPublicKey.fromCoordinates(curve, x, y);
+  if (key === null) return -1;
+  ecKeys.push(key);
+  return ecKeys.length - 1;
+}
+
+/** ecdsaVerify with a prepared key (false for an unknown handle). */
+export function ecdsaVerifyDigest(handle: i32, digest: Uint8Array, sig: Uint8Array): bool {
+  if (handle < 0 || handle >= ecKeys.length) return false;
+  return ecdsaVerify(unchecked(ecKeys[handle]), digest, sig);
+}
+
+/** One-shot: prepare the key (x, y big-endian, full coordinate length) and verify. */
+export function ecdsaVerifyCoordinates(curve: i32, x: Uint8Array, y: Uint8Array, digest: Uint8Array, sig: Uint8Array): bool {
+  const key = EcPublicKey.fromCoordinates(curve, x, y);
+  return key !== null && ecdsaVerify(key, digest, sig);
+}
+
+/** Forgets every prepared key. */
+export function ecKeysClear(): void {
+  ecKeys.length = 0;
+}
+
+let f256: FieldP256 | null = null;
+let f384: FieldP384 | null = null;
+let f521: FieldP521 | null = null;
+
+function fieldOp<F extends FieldBase>(f: F, op: i32, a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(f.bytes);
+  const x = new StaticArray<u32>(f.n), y = new StaticArray<u32>(f.n), z = new StaticArray<u32>(f.n);
+  const px = changetype<usize>(x), py = changetype<usize>(y), pz = changetype<usize>(z);
+  if (a.length != f.bytes || b.length != f.bytes) return out;
+  if (!fromBytesBE<F>(f, px, a.dataStart) || !fromBytesBE<F>(f, py, b.dataStart)) return out;
+  if (op == 0) f.mul(pz, px, py);
+  else if (op == 1) fadd<F>(f, pz, px, py);
+  else if (op == 2) fsub<F>(f, pz, px, py);
+  else finv<F>(f, pz, px);
+  toBytesBE<F>(f, out.dataStart, pz);
+  return out;
+}
+
+/**
+ * Test hook for the field arithmetic: op 0 = a*b, 1 = a+b, 2 = a-b, 3 = 1/a modulo the curve's p
+ * (big-endian, full length; inputs >= p give all zeros).
+ */
+export function ecTestFieldOp(curve: i32, op: i32, a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (curve == Curve.P256) {
+    if (f256 === null) f256 = new FieldP256();
+    return fieldOp<FieldP256>(f256!, op, a, b);
+  }
+  if (curve == Curve.P384) {
+    if (f384 === null) f384 = new FieldP384();
+    return fieldOp<FieldP384>(f384!, op, a, b);
+  }
+  if (f521 === null) f521 = new FieldP521();
+  return fieldOp<FieldP521>(f521!, op, a, b);
+}

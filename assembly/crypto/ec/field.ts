@@ -1,0 +1,259 @@
+// Prime-field arithmetic shared by the curves, in Montgomery form over radix-2^29 limbs.
+// Each curve's field class (p256.ts, p384.ts, p521.ts, fe25519.ts) extends FieldBase with
+// two methods written for its prime: `mul(r, a, b)` (Montgomery product, R = 2^(29*N)) and
+// `fold(r)` (carry-propagate, then fold bits at or above the prime's top bit back in).
+// The functions here are generic over that class, so every call is static (no virtual dispatch).
+//
+// Elements are "loose": normalized limbs, any value below the field's bound B (a small
+// multiple of p fixed per field, see each class); only fcanon() yields the value in [0, p).
+// Element arguments are addresses of N-limb vectors; r may alias a or b everywhere.
+
+import {
+  LIMB_BITS, LIMB_MASK, addr, newLimbs, limbsCompare, limbsCopy, limbsFromBytesBE, limbsFromBytesLE,
+  limbsFromWordsBE, limbsIsZero, limbsSetSmall, limbsSubInPlace, limbsToBytesBE, limbsToBytesLE,
+} from "./limbs";
+
+export class FieldBase {
+  /** The prime, canonical limbs. */
+  readonly p: StaticArray<u32>;
+  /** k*p with k*p >= B: added before subtracting so limb sums stay non-negative in total. */
+  readonly bias: StaticArray<u32>;
+  /** R^2 mod p, to enter Montgomery form. */
+  readonly r2: StaticArray<u32>;
+  /** 1 in Montgomery form (R mod p). */
+  readonly one: StaticArray<u32>;
+  /** p - 2, big-endian bytes: the inversion exponent. */
+  readonly invExp: StaticArray<u8>;
+  /** Scratch for the generic helpers (never held across calls into other helpers that use it). */
+  readonly t0: StaticArray<u32>;
+  readonly t1: StaticArray<u32>;
+  readonly t2: StaticArray<u32>;
+  readonly tab: StaticArray<u32>;
+
+  /**
+   * n: limb count; bytes: encoded length; pWords: p as big-endian 32-bit words;
+   * biasMultiple: k for `bias` (power of two).
+   */
+  constructor(readonly n: i32, readonly bytes: i32, pWords: StaticArray<u32>, biasMultiple: u32) {
+    const p = newLimbs(n);
+    limbsFromWordsBE(addr(p), n, pWords);
+    // bias = biasMultiple * p, limb-wise then carried (the top limb takes the excess).
+    const bias = newLimbs(n);
+    let carry: u64 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = <u64>unchecked(p[i]) * biasMultiple + carry;
+      if (i < n - 1) {
+        unchecked((bias[i] = <u32>v & LIMB_MASK));
+        carry = v >> LIMB_BITS;
+      } else {
+        unchecked((bias[i] = <u32>v));
+      }
+    }
+    // p - 2 as bytes (p is odd and > 2, so the subtraction only touches the low byte).
+    const e = new StaticArray<u8>(bytes);
+    limbsToBytesBE(changetype<usize>(e), bytes, addr(p), n);
+    unchecked((e[bytes - 1] = unchecked(e[bytes - 1]) - 2));
+    this.p = p;
+    this.bias = bias;
+    this.invExp = e;
+    this.r2 = newLimbs(n);
+    this.one = newLimbs(n);
+    this.t0 = newLimbs(n);
+    this.t1 = newLimbs(n);
+    this.t2 = newLimbs(n);
+    this.tab = newLimbs(n << 4);
+  }
+
+  /** Fills one (R mod p) and r2 (R^2 mod p) by doubling 1 modulo p: only at construction. */
+  protected initMontgomery(): void {
+    const n = this.n;
+    const bits = n * LIMB_BITS;
+    const v = addr(this.t0);
+    limbsSetSmall(v, n, 1);
+    for (let i = 0; i < 2 * bits; i++) {
+      doubleModP(v, addr(this.p), n);
+      if (i == bits - 1) limbsCopy(addr(this.one), v, n);
+    }
+    limbsCopy(addr(this.r2), v, n);
+  }
+}
+
+/** v = 2v mod p for canonical v (plain limb arithmetic, used only to derive constants). */
+function doubleModP(v: usize, p: usize, n: i32): void {
+  let carry: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    const q = v + ((<usize>i) << 2);
+    const x = (load<u32>(q) << 1) | carry;
+    if (i < n - 1) {
+      store<u32>(q, x & LIMB_MASK);
+      carry = x >>> LIMB_BITS;
+    } else {
+      store<u32>(q, x);
+    }
+  }
+  if (limbsCompare(v, p, n) >= 0) limbsSubInPlace(v, p, n);
+}
+
+/** r = a + b. */
+export function fadd<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
+  const n = f.n;
+  for (let i = 0; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<u32>(r + o, load<u32>(a + o) + load<u32>(b + o));
+  }
+  f.fold(r);
+}
+
+/** r = a - b. */
+export function fsub<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
+  const n = f.n;
+  const k = addr(f.bias);
+  for (let i = 0; i < n; i++) {
+    const o = (<usize>i) << 2;
+    // Limbs may go negative here; fold() propagates carries as signed values.
+    store<u32>(r + o, load<u32>(a + o) + load<u32>(k + o) - load<u32>(b + o));
+  }
+  f.fold(r);
+}
+
+/** r = -a. */
+export function fneg<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  fsub<F>(f, r, addr(f.bias), a);
+}
+
+/** r = a^2. */
+// @ts-ignore: decorator
+@inline export function fsqr<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  f.mul(r, a, a);
+}
+
+/** r = a fully reduced: the unique representative in [0, p), limbs normalized. */
+export function fcanon<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  const n = f.n;
+  if (r != a) limbsCopy(r, a, n);
+  f.fold(r);
+  const p = addr(f.p);
+  while (limbsCompare(r, p, n) >= 0) limbsSubInPlace(r, p, n);
+}
+
+export function fisZero<F extends FieldBase>(f: F, a: usize): bool {
+  const t = addr(f.t0);
+  fcanon<F>(f, t, a);
+  return limbsIsZero(t, f.n);
+}
+
+export function fequal<F extends FieldBase>(f: F, a: usize, b: usize): bool {
+  const t = addr(f.t0);
+  fsub<F>(f, t, a, b);
+  fcanon<F>(f, t, t);
+  return limbsIsZero(t, f.n);
+}
+
+/** Parity of the canonical value of a (a in Montgomery form). */
+export function fisOdd<F extends FieldBase>(f: F, a: usize): bool {
+  const t = addr(f.t0);
+  fromMont<F>(f, t, a);
+  return (load<u32>(t) & 1) != 0;
+}
+
+/** Montgomery form of a canonical plain value. */
+export function toMont<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  f.mul(r, a, addr(f.r2));
+}
+
+/** Canonical plain value of a Montgomery-form element. */
+export function fromMont<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  const one = addr(f.t1);
+  limbsSetSmall(one, f.n, 1);
+  f.mul(r, a, one);
+  fcanon<F>(f, r, r);
+}
+
+/** Reads a big-endian field element (exactly f.bytes long); false unless it is < p. */
+export function fromBytesBE<F extends FieldBase>(f: F, r: usize, src: usize): bool {
+  const n = f.n;
+  if (!limbsFromBytesBE(r, n, src, f.bytes)) return false;
+  if (limbsCompare(r, addr(f.p), n) >= 0) return false;
+  toMont<F>(f, r, r);
+  return true;
+}
+
+/** Reads a little-endian field element of `len` bytes; false unless it is < p. */
+export function fromBytesLE<F extends FieldBase>(f: F, r: usize, src: usize, len: i32): bool {
+  const n = f.n;
+  if (!limbsFromBytesLE(r, n, src, len)) return false;
+  if (limbsCompare(r, addr(f.p), n) >= 0) return false;
+  toMont<F>(f, r, r);
+  return true;
+}
+
+/** Writes the canonical value as f.bytes big-endian bytes. */
+export function toBytesBE<F extends FieldBase>(f: F, dst: usize, a: usize): void {
+  const t = addr(f.t2);
+  fromMont<F>(f, t, a);
+  limbsToBytesBE(dst, f.bytes, t, f.n);
+}
+
+/** Writes the canonical value as f.bytes little-endian bytes. */
+export function toBytesLE<F extends FieldBase>(f: F, dst: usize, a: usize): void {
+  const t = addr(f.t2);
+  fromMont<F>(f, t, a);
+  limbsToBytesLE(dst, f.bytes, t, f.n);
+}
+
+/** Montgomery-form constant from big-endian 32-bit words (the value must be < p). */
+export function constFromWords<F extends FieldBase>(f: F, words: StaticArray<u32>): StaticArray<u32> {
+  const r = newLimbs(f.n);
+  limbsFromWordsBE(addr(r), f.n, words);
+  toMont<F>(f, addr(r), addr(r));
+  return r;
+}
+
+/** Montgomery form of a small integer. */
+export function constSmall<F extends FieldBase>(f: F, v: u32): StaticArray<u32> {
+  const r = newLimbs(f.n);
+  limbsSetSmall(addr(r), f.n, v);
+  toMont<F>(f, addr(r), addr(r));
+  return r;
+}
+
+/**
+ * r = a^e, e given as big-endian bytes. Fixed 4-bit windows over a table of a^0..a^15;
+ * exponents here are public constants (inversion, square roots), so timing is not a concern.
+ */
+export function fpow<F extends FieldBase>(f: F, r: usize, a: usize, e: StaticArray<u8>): void {
+  const n = f.n;
+  const stride = (<usize>n) << 2;
+  const tab = addr(f.tab);
+  limbsCopy(tab, addr(f.one), n);
+  limbsCopy(tab + stride, a, n);
+  for (let i = 2; i < 16; i++) f.mul(tab + stride * i, tab + stride * (i - 1), a);
+  const acc = addr(f.t2);
+  limbsCopy(acc, addr(f.one), n);
+  let started = false;
+  for (let i = 0; i < e.length; i++) {
+    const byte = <u32>unchecked(e[i]);
+    for (let half = 0; half < 2; half++) {
+      if (started) {
+        for (let s = 0; s < 4; s++) f.mul(acc, acc, acc);
+      }
+      const nib = half == 0 ? byte >>> 4 : byte & 15;
+      if (nib != 0) {
+        f.mul(acc, acc, tab + stride * nib);
+        started = true;
+      }
+    }
+  }
+  limbsCopy(r, acc, n);
+}
+
+/** r = 1/a (a != 0; 1/0 yields 0). */
+export function finv<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  fpow<F>(f, r, a, f.invExp);
+}
+
+/** Bytes helper for callers holding a Uint8Array: address of its first byte. */
+// @ts-ignore: decorator
+@inline export function bytesAddr(b: Uint8Array): usize {
+  return b.dataStart;
+}
