@@ -13,9 +13,6 @@ export const MAGLEV_DEFAULT_TABLE_SIZE: u32 = 65537;
 /** Largest table size Envoy's config accepts. */
 export const MAGLEV_MAX_TABLE_SIZE: u32 = 5000011;
 
-/** Slot value before the fill reaches it (never visible after a successful build). */
-const EMPTY: u32 = u32.MAX_VALUE;
-
 export class MaglevTable {
   constructor(
     /** Table size M (0 when the build failed or there were no hosts). */
@@ -114,7 +111,8 @@ export function buildMaglevFrom(keys: Array<Uint8Array>, weights: HostWeights, t
     unchecked((position[k] = <u32>(xxh64(key, 0) % <u64>m)));
     unchecked((skip[k] = <u32>(xxh64(key, 1) % <u64>(m - 1)) + 1));
   }
-  for (let c: u32 = 0; c < m; c++) unchecked((slots[<i32>c] = EMPTY));
+  // One byte per slot marks it taken: a quarter of the table's footprint, so probes stay in cache.
+  const taken = new StaticArray<u8>(<i32>m);
 
   const maxWeight = weights.max;
   let filled: u32 = 0;
@@ -125,11 +123,12 @@ export function buildMaglevFrom(keys: Array<Uint8Array>, weights: HostWeights, t
       unchecked((target[k] += maxWeight));
       const step = unchecked(skip[k]);
       let c = unchecked(position[k]);
-      while (unchecked(slots[<i32>c]) != EMPTY) {
+      while (unchecked(taken[<i32>c]) != 0) {
         c += step;
         if (c >= m) c -= m;
       }
       unchecked((slots[<i32>c] = unchecked(host[k])));
+      unchecked((taken[<i32>c] = 1));
       c += step;
       if (c >= m) c -= m;
       unchecked((position[k] = c));

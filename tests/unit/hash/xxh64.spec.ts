@@ -76,6 +76,19 @@ describe("xxh64", () => {
 
   it("hashes non-ASCII strings as UTF-8", () => {
     expect<u64>(xxh64String("pod-é-😀")).toBe(xxh64(utf8("pod-é-😀")));
+    // A non-ASCII character at every position of strings of several lengths (fast path, then fallback).
+    const base = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (let len = 1; len <= 12; len++) {
+      for (let at = 0; at < len; at++) {
+        const s = base.substring(0, at) + "é" + base.substring(at + 1, len);
+        expect<u64>(xxh64String(s, 3)).toBe(xxh64(utf8(s), 3));
+      }
+      expect<u64>(xxh64String(base.substring(0, len))).toBe(xxh64(utf8(base.substring(0, len))));
+    }
+    // A long string after a short one grows the scratch area.
+    const long = base.repeat(20) + "😀";
+    expect<u64>(xxh64String(long)).toBe(xxh64(utf8(long)));
+    expect<u64>(murmur2String(long)).toBe(murmur2(utf8(long)));
   });
 
   it("clamps out-of-range bounds instead of trapping", () => {
