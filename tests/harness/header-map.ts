@@ -14,7 +14,7 @@ export class HeaderMap {
   static from(input: HeaderInput | undefined): HeaderMap {
     const map = new HeaderMap();
     if (!input) return map;
-    const list: Array<readonly [string, string]> = Array.isArray(input)
+    const list: ReadonlyArray<readonly [string, string]> = Array.isArray(input)
       ? (input as ReadonlyArray<readonly [string, string]>)
       : Object.entries(input as Record<string, string | string[]>).flatMap(([k, v]) =>
           (Array.isArray(v) ? v : [v]).map((x) => [k, x] as const));

@@ -149,7 +149,7 @@ export class ProxyWasmHost {
   /** Instantiates the module, runs _initialize, creates the root context, then on_vm_start and on_configure. */
   async start(): Promise<StartResult> {
     const bytes = typeof this.options.wasm === "string" ? readFileSync(this.options.wasm) : this.options.wasm;
-    const module = await WebAssembly.compile(bytes);
+    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const instance = await WebAssembly.instantiate(module, this.imports());
     this.exports = instance.exports as unknown as Exports;
     if (typeof this.exports.malloc !== "function" && typeof this.exports.proxy_on_memory_allocate !== "function") {
