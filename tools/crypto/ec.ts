@@ -2,6 +2,7 @@
 // Prepared keys cannot cross the JS boundary as objects, so they live in a table here and
 // JS holds their index ("handle").
 import { Curve, EcPublicKey, ecdsaVerify } from "../../assembly/crypto/ecdsa";
+import { Ed25519PublicKey, ed25519VerifyChallenge } from "../../assembly/crypto/ed25519";
 import { FieldBase, fadd, fsub, finv, fromBytesBE, toBytesBE } from "../../assembly/crypto/ec/field";
 import { FieldP256 } from "../../assembly/crypto/ec/p256";
 import { FieldP384 } from "../../assembly/crypto/ec/p384";
@@ -67,4 +68,20 @@ export function ecTestFieldOp(curve: i32, op: i32, a: Uint8Array, b: Uint8Array)
   }
   if (f521 === null) f521 = new FieldP521();
   return fieldOp<FieldP521>(f521!, op, a, b);
+}
+
+const edKeys = new Array<Ed25519PublicKey>();
+
+/** Decodes and prepares an Ed25519 public key (32 bytes); returns its handle, or -1 if invalid. */
+export function edKeyLoad(pk: Uint8Array): i32 {
+  const key = Ed25519PublicKey.fromBytes(pk);
+  if (key === null) return -1;
+  edKeys.push(key);
+  return edKeys.length - 1;
+}
+
+/** Ed25519 verification with a prepared key, given h = SHA-512(R || A || M). */
+export function ed25519VerifyChallengeHandle(handle: i32, sig: Uint8Array, h: Uint8Array): bool {
+  if (handle < 0 || handle >= edKeys.length) return false;
+  return ed25519VerifyChallenge(unchecked(edKeys[handle]), sig, h);
 }
