@@ -4,6 +4,8 @@ import { createServer } from "node:net";
 import { services, gateways, scenarios } from "./topology.ts";
 import { startEnvoy, Envoy } from "../tests/envoy/envoy.ts";
 import { startEchoServer, EchoServer } from "../tests/support/echo-server.ts";
+import { gatewayVars } from "./render.ts";
+import { root } from "../scripts/ensure.mjs";
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -34,7 +36,7 @@ process.on("SIGTERM", () => void stopAll().then(() => process.exit(0)));
 try {
   for (const s of services) echoes.push(await startEchoServer(s.name, s.port));
   for (const g of gateways) {
-    envoys.push(await startEnvoy(g.template, { vars: { ...g.vars, LISTENER_PORT: g.port, ADMIN_PORT: g.adminPort } }));
+    envoys.push(await startEnvoy(g.template, { vars: gatewayVars(g, root) }));
   }
 } catch (err) {
   console.error(`the mesh did not start: ${(err as Error).message.split("\n")[0]}`);
