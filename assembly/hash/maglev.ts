@@ -50,6 +50,20 @@ export function isPrime(n: u32): bool {
   return true;
 }
 
+// Layout of one entry's build state (see buildMaglevFrom).
+// @ts-ignore: decorator
+@inline const ENTRY_BYTES: usize = 32;
+// @ts-ignore: decorator
+@inline const WEIGHT: usize = 0;
+// @ts-ignore: decorator
+@inline const TARGET: usize = 8;
+// @ts-ignore: decorator
+@inline const HOST: usize = 16;
+// @ts-ignore: decorator
+@inline const SKIP: usize = 20;
+// @ts-ignore: decorator
+@inline const POSITION: usize = 24;
+
 /** A host's key bytes and list index, for the byte-wise ordering of the build. */
 class KeyedHost {
   constructor(readonly key: Uint8Array, readonly index: i32) {}
@@ -96,42 +110,47 @@ export function buildMaglevFrom(keys: Array<Uint8Array>, weights: HostWeights, t
     return new MaglevTable(m, slots);
   }
 
-  const host = new StaticArray<u32>(n);
-  const weight = new StaticArray<f64>(n);
-  const target = new StaticArray<f64>(n);
-  const skip = new StaticArray<u32>(n);
-  // Envoy computes (offset + skip * next) % M for next = 0, 1, 2, ...; stepping by skip modulo M
-  // visits the same slots without a 64-bit division per probe.
-  const position = new StaticArray<u32>(n);
+  // Per-entry build state, packed in one block and addressed through raw pointers: managed
+  // references used inside the fill loop would cost a shadow-stack store per use.
+  const state = new StaticArray<u8>(<i32>(<usize>n * ENTRY_BYTES));
+  const base = changetype<usize>(state);
   for (let k = 0; k < n; k++) {
     const e = unchecked(sorted[k]);
     const key = e.key;
-    unchecked((host[k] = <u32>e.index));
-    unchecked((weight[k] = unchecked(weights.weights[e.index])));
-    unchecked((position[k] = <u32>(xxh64(key, 0) % <u64>m)));
-    unchecked((skip[k] = <u32>(xxh64(key, 1) % <u64>(m - 1)) + 1));
+    const at = base + <usize>k * ENTRY_BYTES;
+    store<f64>(at, unchecked(weights.weights[e.index]), WEIGHT);
+    store<f64>(at, 0.0, TARGET);
+    store<u32>(at, <u32>e.index, HOST);
+    // Envoy computes (offset + skip * next) % M for next = 0, 1, 2, ...; stepping by skip modulo
+    // M visits the same slots without a 64-bit division per probe.
+    store<u32>(at, <u32>(xxh64(key, 0) % <u64>m), POSITION);
+    store<u32>(at, <u32>(xxh64(key, 1) % <u64>(m - 1)) + 1, SKIP);
   }
   // One byte per slot marks it taken: a quarter of the table's footprint, so probes stay in cache.
-  const taken = new StaticArray<u8>(<i32>m);
+  const takenArray = new StaticArray<u8>(<i32>m);
+  const taken = changetype<usize>(takenArray);
+  const table = changetype<usize>(slots);
+  const end = base + <usize>n * ENTRY_BYTES;
 
   const maxWeight = weights.max;
   let filled: u32 = 0;
   for (let iteration: u32 = 1; filled < m; iteration++) {
-    for (let k = 0; k < n && filled < m; k++) {
+    for (let at = base; at < end && filled < m; at += ENTRY_BYTES) {
       // A host of weight max_w / r takes a slot every r-th iteration; same double arithmetic as Envoy.
-      if (<f64>iteration * unchecked(weight[k]) < unchecked(target[k])) continue;
-      unchecked((target[k] += maxWeight));
-      const step = unchecked(skip[k]);
-      let c = unchecked(position[k]);
-      while (unchecked(taken[<i32>c]) != 0) {
+      const target = load<f64>(at, TARGET);
+      if (<f64>iteration * load<f64>(at, WEIGHT) < target) continue;
+      store<f64>(at, target + maxWeight, TARGET);
+      const step = load<u32>(at, SKIP);
+      let c = load<u32>(at, POSITION);
+      while (load<u8>(taken + <usize>c) != 0) {
         c += step;
         if (c >= m) c -= m;
       }
-      unchecked((slots[<i32>c] = unchecked(host[k])));
-      unchecked((taken[<i32>c] = 1));
+      store<u32>(table + (<usize>c << 2), load<u32>(at, HOST));
+      store<u8>(taken + <usize>c, 1);
       c += step;
       if (c >= m) c -= m;
-      unchecked((position[k] = c));
+      store<u32>(at, c, POSITION);
       filled++;
     }
   }

@@ -43,14 +43,17 @@ export class HashRing {
   position(hash: u64): i32 {
     const n = this.hashes.length;
     if (n == 0) return -1;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (unchecked(this.hashes[mid]) < hash) lo = mid + 1;
-      else hi = mid;
+    // Branch-free lower bound: the comparisons are unpredictable, so selects beat branches.
+    const base0 = changetype<usize>(this.hashes);
+    let base = base0;
+    let len = <usize>n;
+    while (len > 1) {
+      const half = len >> 1;
+      base = select<usize>(base + (half << 3), base, load<u64>(base + ((half - 1) << 3)) < hash);
+      len -= half;
     }
-    return lo == n ? 0 : lo;
+    const p = <i32>((base - base0) >> 3) + i32(load<u64>(base) < hash);
+    return p == n ? 0 : p;
   }
 
   /**
@@ -69,52 +72,67 @@ function emptyRing(error: HashError): HashRing {
   return new HashRing(new StaticArray<u64>(0), new StaticArray<u32>(0), 0, 0, error);
 }
 
-/** Writes the decimal digits of v at ptr; returns how many. */
-function writeDecimal(ptr: usize, v: u64): usize {
-  let digits: usize = 1;
-  for (let t = v; t >= 10; t /= 10) digits++;
+/**
+ * Adds one to the decimal number of `digits` ASCII digits at ptr, in place; returns the new digit
+ * count (one more when it carries out, e.g. 99 -> 100). Counting this way avoids a division per entry.
+ */
+function incrementDecimal(ptr: usize, digits: usize): usize {
   let p = ptr + digits;
-  let t = v;
-  do {
-    store<u8>(--p, <u8>(0x30 + <u32>(t % 10)));
-    t /= 10;
-  } while (t != 0);
-  return digits;
+  while (p > ptr) {
+    p--;
+    const d = load<u8>(p);
+    if (d != 0x39) {
+      store<u8>(p, d + 1);
+      return digits;
+    }
+    store<u8>(p, 0x30);
+  }
+  // All nines: now a one followed by zeros.
+  store<u8>(ptr, 0x31);
+  store<u8>(ptr + digits, 0x30);
+  return digits + 1;
 }
 
-/** Stable LSD radix sort of (hash, host) pairs by hash, 8 bits per pass. */
+/**
+ * Stable LSD radix sort of (hash, host) pairs by hash, 8 bits per pass. The loops address the
+ * arrays through raw pointers: managed references in a loop cost a shadow-stack store per use.
+ */
 function sortByHash(hashes: StaticArray<u64>, hosts: StaticArray<u32>): void {
-  const n = hashes.length;
+  const n = <usize>hashes.length;
   if (n < 2) return;
-  const counts = new StaticArray<u32>(8 * 256);
-  for (let i = 0; i < n; i++) {
-    const h = unchecked(hashes[i]);
-    for (let b = 0; b < 8; b++) {
-      const slot = (b << 8) | <i32>((h >> (<u64>b << 3)) & 0xff);
-      unchecked((counts[slot] += 1));
+  const countsArray = new StaticArray<u32>(8 * 256);
+  const spareHashes = new StaticArray<u64>(<i32>n);
+  const spareHosts = new StaticArray<u32>(<i32>n);
+  const counts = changetype<usize>(countsArray);
+  for (let i: usize = 0; i < n; i++) {
+    const h = load<u64>(changetype<usize>(hashes) + (i << 3));
+    for (let b: usize = 0; b < 8; b++) {
+      const at = counts + (((b << 8) | <usize>((h >> (<u64>b << 3)) & 0xff)) << 2);
+      store<u32>(at, load<u32>(at) + 1);
     }
   }
-  let srcHash = hashes;
-  let srcHost = hosts;
-  let dstHash = new StaticArray<u64>(n);
-  let dstHost = new StaticArray<u32>(n);
-  for (let b = 0; b < 8; b++) {
-    const base = b << 8;
+  let srcHash = changetype<usize>(hashes);
+  let srcHost = changetype<usize>(hosts);
+  let dstHash = changetype<usize>(spareHashes);
+  let dstHost = changetype<usize>(spareHosts);
+  for (let b: usize = 0; b < 8; b++) {
+    const table = counts + (b << 10);
+    const shift = <u64>b << 3;
     // A byte that is the same in every hash leaves the order unchanged: skip the pass.
-    if (<i32>unchecked(counts[base | <i32>((unchecked(srcHash[0]) >> (<u64>b << 3)) & 0xff)]) == n) continue;
+    if (<usize>load<u32>(table + (<usize>((load<u64>(srcHash) >> shift) & 0xff) << 2)) == n) continue;
     let sum: u32 = 0;
-    for (let d = 0; d < 256; d++) {
-      const c = unchecked(counts[base | d]);
-      unchecked((counts[base | d] = sum));
+    for (let d: usize = 0; d < 256; d++) {
+      const c = load<u32>(table + (d << 2));
+      store<u32>(table + (d << 2), sum);
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const h = unchecked(srcHash[i]);
-      const slot = base | <i32>((h >> (<u64>b << 3)) & 0xff);
-      const at = <i32>unchecked(counts[slot]);
-      unchecked((counts[slot] = <u32>at + 1));
-      unchecked((dstHash[at] = h));
-      unchecked((dstHost[at] = unchecked(srcHost[i])));
+    for (let i: usize = 0; i < n; i++) {
+      const h = load<u64>(srcHash + (i << 3));
+      const slot = table + (<usize>((h >> shift) & 0xff) << 2);
+      const to = <usize>load<u32>(slot);
+      store<u32>(slot, <u32>to + 1);
+      store<u64>(dstHash + (to << 3), h);
+      store<u32>(dstHost + (to << 2), load<u32>(srcHost + (i << 2)));
     }
     const th = srcHash;
     srcHash = dstHash;
@@ -123,9 +141,9 @@ function sortByHash(hashes: StaticArray<u64>, hosts: StaticArray<u32>): void {
     srcHost = dstHost;
     dstHost = tk;
   }
-  if (changetype<usize>(srcHash) != changetype<usize>(hashes)) {
-    memory.copy(changetype<usize>(hashes), changetype<usize>(srcHash), <usize>n << 3);
-    memory.copy(changetype<usize>(hosts), changetype<usize>(srcHost), <usize>n << 2);
+  if (srcHash != changetype<usize>(hashes)) {
+    memory.copy(changetype<usize>(hashes), srcHash, n << 3);
+    memory.copy(changetype<usize>(hosts), srcHost, n << 2);
   }
 }
 
@@ -182,9 +200,11 @@ export function buildRingFrom(
   // Key bytes, '_', then the entry number in decimal (at most 20 digits).
   const buffer = new StaticArray<u8>(longestKey + 21);
   const buf = changetype<usize>(buffer);
+  const hashesPtr = changetype<usize>(hashes);
+  const hostsPtr = changetype<usize>(hosts);
   let minPerHost: u64 = u64.MAX_VALUE;
   let maxPerHost: u64 = 0;
-  let at = 0;
+  let at: usize = 0;
   for (let k = 0; k < hostsInOrder; k++) {
     const i = unchecked(order[k]);
     const key = unchecked(keys[i]);
@@ -192,13 +212,16 @@ export function buildRingFrom(
     memory.copy(buf, key.dataStart, keyLen);
     store<u8>(buf + keyLen, 0x5f);
     const prefix = keyLen + 1;
+    store<u8>(buf + prefix, 0x30); // entry number 0
+    let digits: usize = 1;
     const c = unchecked(counts[k]);
+    const murmur = hashFunction == RingHashFunction.MurmurHash2;
     for (let j: u64 = 0; j < c; j++) {
-      const len = prefix + writeDecimal(buf + prefix, j);
-      const h = hashFunction == RingHashFunction.MurmurHash2 ? murmur2Raw(buf, len) : xxh64Raw(buf, len, 0);
-      unchecked((hashes[at] = h));
-      unchecked((hosts[at] = <u32>i));
+      const len = prefix + digits;
+      store<u64>(hashesPtr + (at << 3), murmur ? murmur2Raw(buf, len) : xxh64Raw(buf, len, 0));
+      store<u32>(hostsPtr + (at << 2), <u32>i);
       at++;
+      digits = incrementDecimal(buf + prefix, digits);
     }
     if (c < minPerHost) minPerHost = c;
     if (c > maxPerHost) maxPerHost = c;
