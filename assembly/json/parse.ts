@@ -1,0 +1,499 @@
+// Strict RFC 8259 parser producing a JsonValue tree. Iterative (an explicit container stack
+// bounded by JsonLimits.maxDepth), so hostile nesting can neither recurse nor trap; every rule
+// violation and every exceeded limit comes back as a JsonParseResult error with the byte offset.
+
+import { JsonValue } from "./value";
+import { JsonLimits } from "./limits";
+import { JsonError, describeJsonError, describeByte } from "./errors";
+import { jsonNumberToF64 } from "./decimal";
+import { utf8Lead, utf8LeadBits, utf8Width, hexDigit } from "./utf8";
+import { quoteJsonString } from "./write";
+
+/** Above this many members, duplicate-key detection switches from a linear scan to a Set. */
+const LINEAR_DUPLICATE_SCAN = 16;
+/** Keys quoted in "duplicate key" messages are cut to this many characters. */
+const MESSAGE_KEY_CHARS = 64;
+
+export class JsonParseResult {
+  constructor(
+    /** The document, or null on error. */
+    readonly value: JsonValue | null,
+    readonly error: JsonError,
+    /** 0-based byte offset of the error in the input (0 when ok). */
+    readonly offset: i32,
+    /** e.g. "unexpected character '}' at byte 17 (expected a value)"; "" when ok. */
+    readonly message: string,
+  ) {}
+
+  get ok(): bool {
+    return this.error == JsonError.None;
+  }
+}
+
+/** Parses exactly one JSON value (surrounded by optional whitespace) from UTF-8 bytes. */
+export function parseJson(bytes: Uint8Array, limits: JsonLimits = new JsonLimits()): JsonParseResult {
+  const parser = new Parser(bytes.dataStart, bytes.length, limits);
+  const value = parser.run();
+  if (parser.error != JsonError.None) {
+    return new JsonParseResult(
+      null,
+      parser.error,
+      parser.errorAt,
+      describeJsonError(parser.error, parser.errorAt, parser.found, parser.detail),
+    );
+  }
+  return new JsonParseResult(value, JsonError.None, 0, "");
+}
+
+/** Same as parseJson on the UTF-8 encoding of `text` (lone surrogates in `text` are rejected as invalid UTF-8). */
+export function parseJsonString(text: string, limits: JsonLimits = new JsonLimits()): JsonParseResult {
+  return parseJson(Uint8Array.wrap(String.UTF8.encode(text)), limits);
+}
+
+class Parser {
+  error: JsonError = JsonError.None;
+  errorAt: i32 = 0;
+  found: i32 = -1;
+  detail: string = "";
+
+  private pos: i32 = 0;
+  private scratch: StaticArray<u16> = new StaticArray<u16>(64);
+
+  constructor(
+    private base: usize,
+    private len: i32,
+    private limits: JsonLimits,
+  ) {}
+
+  run(): JsonValue | null {
+    const limits = this.limits;
+    if (this.len > limits.maxInputBytes) {
+      return this.fail(JsonError.InputTooLarge, limits.maxInputBytes, -1, limits.maxInputBytes.toString());
+    }
+    // Open containers, the pending key of each open object, and (for large objects while
+    // rejecting duplicates) the set of keys seen so far.
+    const stack = new Array<JsonValue>();
+    const pendingKeys = new Array<string>();
+    const keySets = new Array<Set<string> | null>();
+    const base = this.base;
+    const len = this.len;
+
+    this.skipWhitespace();
+    while (true) {
+      // A value starts at pos.
+      let value: JsonValue;
+      const start = this.pos;
+      if (start >= len) return this.fail(JsonError.UnexpectedEnd, len, -1, "expected a value");
+      const c = <u32>load<u8>(base + start);
+      if (c == 0x7B || c == 0x5B) {
+        // '{' or '['
+        if (stack.length >= limits.maxDepth) {
+          return this.fail(JsonError.TooDeep, start, -1, limits.maxDepth.toString());
+        }
+        const isObject = c == 0x7B;
+        const container = isObject ? JsonValue.makeObject() : JsonValue.makeArray();
+        this.pos = start + 1;
+        this.skipWhitespace();
+        const close: u32 = isObject ? 0x7D : 0x5D;
+        if (this.pos < len && <u32>load<u8>(base + this.pos) == close) {
+          this.pos++;
+          value = container;
+        } else {
+          stack.push(container);
+          pendingKeys.push("");
+          keySets.push(null);
+          if (!this.checkRoom(container)) return null;
+          if (isObject && !this.readKey(container, pendingKeys, keySets)) return null;
+          continue;
+        }
+      } else if (c == 0x22) {
+        const s = this.readString();
+        if (s == null) return null;
+        value = JsonValue.makeString(s);
+      } else if (c == 0x2D || c - 0x30 < 10) {
+        const n = this.readNumber();
+        if (!n) return null;
+        value = n;
+      } else if (c == 0x74) {
+        if (!this.readLiteral("true")) return null;
+        value = JsonValue.makeBool(true);
+      } else if (c == 0x66) {
+        if (!this.readLiteral("false")) return null;
+        value = JsonValue.makeBool(false);
+      } else if (c == 0x6E) {
+        if (!this.readLiteral("null")) return null;
+        value = JsonValue.makeNull();
+      } else {
+        return this.fail(JsonError.UnexpectedCharacter, start, c, "expected a value");
+      }
+
+      // The value is complete: attach it, then close as many containers as the input closes.
+      while (true) {
+        const depth = stack.length;
+        if (depth == 0) {
+          this.skipWhitespace();
+          if (this.pos < len) {
+            return this.fail(JsonError.TrailingData, this.pos, load<u8>(base + this.pos), "");
+          }
+          return value;
+        }
+        const parent = unchecked(stack[depth - 1]);
+        const isObject = parent.isObject();
+        if (isObject) parent.addMember(unchecked(pendingKeys[depth - 1]), value);
+        else parent.push(value);
+
+        this.skipWhitespace();
+        const at = this.pos;
+        const close: u32 = isObject ? 0x7D : 0x5D;
+        if (at >= len) {
+          return this.fail(JsonError.UnexpectedEnd, len, -1, isObject ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+        const d = <u32>load<u8>(base + at);
+        if (d == 0x2C) {
+          this.pos = at + 1;
+          this.skipWhitespace();
+          if (!this.checkRoom(parent)) return null;
+          if (isObject && !this.readKey(parent, pendingKeys, keySets)) return null;
+          break; // next value
+        }
+        if (d != close) {
+          return this.fail(JsonError.UnexpectedCharacter, at, d, isObject ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+        this.pos = at + 1;
+        value = parent;
+        stack.pop();
+        pendingKeys.pop();
+        keySets.pop();
+      }
+    }
+  }
+
+  private fail(error: JsonError, at: i32, found: i32, detail: string): JsonValue | null {
+    if (this.error == JsonError.None) {
+      this.error = error;
+      this.errorAt = at;
+      this.found = found;
+      this.detail = detail;
+    }
+    return null;
+  }
+
+  private skipWhitespace(): void {
+    const base = this.base;
+    const len = this.len;
+    let p = this.pos;
+    while (p < len) {
+      const c = load<u8>(base + p);
+      if (c != 0x20 && c != 0x0A && c != 0x0D && c != 0x09) break;
+      p++;
+    }
+    this.pos = p;
+  }
+
+  /** Fails unless `container` may take one more member. */
+  private checkRoom(container: JsonValue): bool {
+    const max = this.limits.maxMembers;
+    if (container.length < max) return true;
+    this.fail(JsonError.TooManyMembers, this.pos, -1, max.toString() + (container.isObject() ? " members in an object" : " items in an array"));
+    return false;
+  }
+
+  /** Reads `"key" :` (and the whitespace after it) into the pending key of the innermost object. */
+  private readKey(object: JsonValue, pendingKeys: Array<string>, keySets: Array<Set<string> | null>): bool {
+    const at = this.pos;
+    if (at >= this.len) {
+      this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected an object key");
+      return false;
+    }
+    const c = <u32>load<u8>(this.base + at);
+    if (c != 0x22) {
+      this.fail(JsonError.UnexpectedCharacter, at, c, "expected an object key");
+      return false;
+    }
+    const key = this.readString();
+    if (key == null) return false;
+    const top = pendingKeys.length - 1;
+    if (this.limits.rejectDuplicateKeys && this.isDuplicate(object, key, keySets, top)) {
+      const shown = key.length > MESSAGE_KEY_CHARS ? key.substring(0, MESSAGE_KEY_CHARS) + "..." : key;
+      this.fail(JsonError.DuplicateKey, at, -1, quoteJsonString(shown));
+      return false;
+    }
+    unchecked((pendingKeys[top] = key));
+    this.skipWhitespace();
+    const p = this.pos;
+    if (p >= this.len) {
+      this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected ':' after object key");
+      return false;
+    }
+    const d = <u32>load<u8>(this.base + p);
+    if (d != 0x3A) {
+      this.fail(JsonError.UnexpectedCharacter, p, d, "expected ':' after object key");
+      return false;
+    }
+    this.pos = p + 1;
+    this.skipWhitespace();
+    return true;
+  }
+
+  /** Whether `key` already names a member of `object`; records it as seen. */
+  private isDuplicate(object: JsonValue, key: string, keySets: Array<Set<string> | null>, top: i32): bool {
+    const count = object.length;
+    if (count < LINEAR_DUPLICATE_SCAN) {
+      for (let i = 0; i < count; i++) {
+        if (object.keyAt(i) == key) return true;
+      }
+      return false;
+    }
+    // Large object: a linear scan per key would be quadratic in attacker-chosen member counts.
+    let set = unchecked(keySets[top]);
+    if (!set) {
+      set = new Set<string>();
+      for (let i = 0; i < count; i++) set.add(object.keyAt(i)!);
+      unchecked((keySets[top] = set));
+    }
+    if (set.has(key)) return true;
+    set.add(key);
+    return false;
+  }
+
+  private readLiteral(word: string): bool {
+    const start = this.pos;
+    const n = word.length;
+    for (let i = 0; i < n; i++) {
+      const p = start + i;
+      if (p >= this.len) {
+        this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected '" + word + "'");
+        return false;
+      }
+      const c = <u32>load<u8>(this.base + p);
+      if (c != <u32>word.charCodeAt(i)) {
+        this.fail(JsonError.UnexpectedCharacter, p, c, i == 0 ? "expected a value" : "expected '" + word + "'");
+        return false;
+      }
+    }
+    this.pos = start + n;
+    return true;
+  }
+
+  private readNumber(): JsonValue | null {
+    const base = this.base;
+    const len = this.len;
+    const start = this.pos;
+    let p = start;
+    if (load<u8>(base + p) == 0x2D) p++;
+    if (p >= len) return this.fail(JsonError.UnexpectedEnd, len, -1, "expected a digit after '-'");
+    let c = <u32>load<u8>(base + p);
+    if (c == 0x30) {
+      p++;
+      if (p < len && <u32>load<u8>(base + p) - 0x30 < 10) return this.fail(JsonError.InvalidNumber, p, -1, "leading zero");
+    } else if (c - 0x31 < 9) {
+      p++;
+      while (p < len && <u32>load<u8>(base + p) - 0x30 < 10) p++;
+    } else {
+      return this.fail(JsonError.InvalidNumber, p, c, "expected a digit after '-'");
+    }
+    let integer = true;
+    if (p < len && load<u8>(base + p) == 0x2E) {
+      integer = false;
+      p++;
+      const digits = p;
+      while (p < len && <u32>load<u8>(base + p) - 0x30 < 10) p++;
+      if (p == digits) {
+        if (p >= len) return this.fail(JsonError.UnexpectedEnd, len, -1, "expected a digit after '.'");
+        return this.fail(JsonError.InvalidNumber, p, -1, "expected a digit after '.'");
+      }
+    }
+    if (p < len && (load<u8>(base + p) | 0x20) == 0x65) {
+      integer = false;
+      p++;
+      if (p < len && (load<u8>(base + p) == 0x2B || load<u8>(base + p) == 0x2D)) p++;
+      const digits = p;
+      while (p < len && <u32>load<u8>(base + p) - 0x30 < 10) p++;
+      if (p == digits) {
+        if (p >= len) return this.fail(JsonError.UnexpectedEnd, len, -1, "expected a digit in the exponent");
+        return this.fail(JsonError.InvalidNumber, p, -1, "expected a digit in the exponent");
+      }
+    }
+    const n = p - start;
+    if (n > this.limits.maxStringLength) {
+      return this.fail(JsonError.NumberTooLong, start, -1, this.limits.maxStringLength.toString());
+    }
+    this.pos = p;
+    const text = String.UTF8.decodeUnsafe(base + start, n);
+    return JsonValue.makeNumber(text, jsonNumberToF64(base + start, n), integer);
+  }
+
+  /** Reads the string starting at the '"' at pos; null on error. */
+  private readString(): string | null {
+    const base = this.base;
+    const len = this.len;
+    const quote = this.pos;
+    const max = this.limits.maxStringLength;
+    let p = quote + 1;
+    let units = 0; // UTF-16 code units written to scratch
+    let bytes = 0; // UTF-8 length of the decoded string
+    let out = changetype<usize>(this.scratch);
+    let cap = this.scratch.length;
+    while (true) {
+      if (p >= len) {
+        this.fail(JsonError.UnexpectedEnd, len, -1, "unterminated string starting at byte " + quote.toString());
+        return null;
+      }
+      if (units + 2 > cap) {
+        this.growScratch(units + 2);
+        out = changetype<usize>(this.scratch);
+        cap = this.scratch.length;
+      }
+      const c = <u32>load<u8>(base + p);
+      if (c == 0x22) break;
+      if (c - 0x20 < 0x60 && c != 0x5C) {
+        store<u16>(out + (<usize>units << 1), <u16>c);
+        units++;
+        bytes++;
+        p++;
+      } else if (c == 0x5C) {
+        if (p + 1 >= len) {
+          this.fail(JsonError.UnexpectedEnd, len, -1, "unterminated string starting at byte " + quote.toString());
+          return null;
+        }
+        const e = <u32>load<u8>(base + p + 1);
+        let decoded: u32 = 0;
+        if (e == 0x22 || e == 0x5C || e == 0x2F) decoded = e;
+        else if (e == 0x62) decoded = 0x08;
+        else if (e == 0x66) decoded = 0x0C;
+        else if (e == 0x6E) decoded = 0x0A;
+        else if (e == 0x72) decoded = 0x0D;
+        else if (e == 0x74) decoded = 0x09;
+        else if (e == 0x75) {
+          const cp = this.readUnicodeEscape(p);
+          if (cp < 0) return null;
+          if (cp >= 0x10000) {
+            const v = <u32>cp - 0x10000;
+            store<u16>(out + (<usize>units << 1), <u16>(0xD800 | (v >> 10)));
+            store<u16>(out + (<usize>units << 1), <u16>(0xDC00 | (v & 0x3FF)), 2);
+            units += 2;
+            bytes += 4;
+            p += 12;
+          } else {
+            store<u16>(out + (<usize>units << 1), <u16>cp);
+            units++;
+            bytes += utf8Width(<u32>cp);
+            p += 6;
+          }
+          if (bytes > max) break;
+          continue;
+        } else {
+          this.fail(JsonError.InvalidEscape, p, e, "backslash followed by " + describeByte(e));
+          return null;
+        }
+        store<u16>(out + (<usize>units << 1), <u16>decoded);
+        units++;
+        bytes++;
+        p += 2;
+      } else if (c < 0x20) {
+        this.fail(JsonError.ControlCharacter, p, c, "");
+        return null;
+      } else {
+        const cp = this.readUtf8(p, quote);
+        if (cp < 0) return null;
+        const width = utf8Width(<u32>cp);
+        if (cp >= 0x10000) {
+          const v = <u32>cp - 0x10000;
+          store<u16>(out + (<usize>units << 1), <u16>(0xD800 | (v >> 10)));
+          store<u16>(out + (<usize>units << 1), <u16>(0xDC00 | (v & 0x3FF)), 2);
+          units += 2;
+        } else {
+          store<u16>(out + (<usize>units << 1), <u16>cp);
+          units++;
+        }
+        bytes += width;
+        p += width;
+      }
+      if (bytes > max) break;
+    }
+    if (bytes > max) {
+      this.fail(JsonError.StringTooLong, quote, -1, max.toString());
+      return null;
+    }
+    this.pos = p + 1;
+    return String.UTF16.decodeUnsafe(out, <usize>units << 1);
+  }
+
+  /** Code point of the \u escape at p (a surrogate pair takes two escapes), or -1 after failing. */
+  private readUnicodeEscape(p: i32): i32 {
+    const hi = this.readHex4(p + 2);
+    if (hi < 0) return -1;
+    if (hi >= 0xDC00 && hi <= 0xDFFF) {
+      this.fail(JsonError.LoneSurrogate, p, -1, "low surrogate without a preceding high surrogate");
+      return -1;
+    }
+    if (hi < 0xD800 || hi > 0xDBFF) return hi;
+    const q = p + 6;
+    if (q + 1 >= this.len || load<u8>(this.base + q) != 0x5C || load<u8>(this.base + q + 1) != 0x75) {
+      this.fail(JsonError.LoneSurrogate, p, -1, "high surrogate not followed by a \\u low surrogate");
+      return -1;
+    }
+    const lo = this.readHex4(q + 2);
+    if (lo < 0) return -1;
+    if (lo < 0xDC00 || lo > 0xDFFF) {
+      this.fail(JsonError.LoneSurrogate, p, -1, "high surrogate not followed by a \\u low surrogate");
+      return -1;
+    }
+    return 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+  }
+
+  private readHex4(p: i32): i32 {
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      if (p + i >= this.len) {
+        this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected 4 hex digits after \\u");
+        return -1;
+      }
+      const c = <u32>load<u8>(this.base + p + i);
+      const h = hexDigit(c);
+      if (h < 0) {
+        this.fail(JsonError.InvalidUnicodeEscape, p + i, c, "expected 4 hex digits after \\u");
+        return -1;
+      }
+      v = (v << 4) | h;
+    }
+    return v;
+  }
+
+  /** Decodes the multi-byte UTF-8 sequence at p, or fails and returns -1. */
+  private readUtf8(p: i32, quote: i32): i32 {
+    const lead = <u32>load<u8>(this.base + p);
+    const info = utf8Lead(lead);
+    if (info == 0) {
+      this.fail(JsonError.InvalidUtf8, p, lead, lead < 0xC0 ? "unexpected continuation byte" : "not a valid lead byte");
+      return -1;
+    }
+    const n = <i32>(info & 0xFF);
+    let cp = utf8LeadBits(lead, n);
+    let lo = (info >> 8) & 0xFF;
+    let hi = info >> 16;
+    for (let k = 1; k <= n; k++) {
+      if (p + k >= this.len) {
+        this.fail(JsonError.UnexpectedEnd, this.len, -1, "unterminated string starting at byte " + quote.toString());
+        return -1;
+      }
+      const b = <u32>load<u8>(this.base + p + k);
+      if (b < lo || b > hi) {
+        this.fail(JsonError.InvalidUtf8, p + k, b, b - 0x80 < 0x40 ? "overlong, surrogate or beyond U+10FFFF" : "expected a continuation byte");
+        return -1;
+      }
+      cp = (cp << 6) | (b & 0x3F);
+      lo = 0x80;
+      hi = 0xBF;
+    }
+    return <i32>cp;
+  }
+
+  private growScratch(need: i32): void {
+    let cap = this.scratch.length << 1;
+    while (cap < need) cap <<= 1;
+    const next = new StaticArray<u16>(cap);
+    memory.copy(changetype<usize>(next), changetype<usize>(this.scratch), <usize>this.scratch.length << 1);
+    this.scratch = next;
+  }
+}
