@@ -14,7 +14,7 @@ import { FieldBase } from "./field";
 
 export class Field25519 extends FieldBase {
   constructor() {
-    super(9, 32, [0x7fffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffed], 4);
+    super(9, 32, [0x7fffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffed]);
     this.initMontgomery();
   }
 
@@ -47,6 +47,72 @@ export class Field25519 extends FieldBase {
     t7 += t6 >> 29; store<u32>(r, <u32>(t6 & MASK), 24);
     store<u32>(r, <u32>(t7 & MASK), 28);
     store<u32>(r, <u32>(t7 >> 29), 32);
+  }
+
+  /** r = a + b, folded. */
+  add(r: usize, a: usize, b: usize): void {
+    let l0 = <i32>(load<u32>(a, 0) + load<u32>(b, 0));
+    let l1 = <i32>(load<u32>(a, 4) + load<u32>(b, 4));
+    let l2 = <i32>(load<u32>(a, 8) + load<u32>(b, 8));
+    let l3 = <i32>(load<u32>(a, 12) + load<u32>(b, 12));
+    let l4 = <i32>(load<u32>(a, 16) + load<u32>(b, 16));
+    let l5 = <i32>(load<u32>(a, 20) + load<u32>(b, 20));
+    let l6 = <i32>(load<u32>(a, 24) + load<u32>(b, 24));
+    let l7 = <i32>(load<u32>(a, 28) + load<u32>(b, 28));
+    let l8 = <i32>(load<u32>(a, 32) + load<u32>(b, 32));
+    l1 += l0 >> 29; l0 &= 0x1fffffff;
+    l2 += l1 >> 29; l1 &= 0x1fffffff;
+    l3 += l2 >> 29; l2 &= 0x1fffffff;
+    l4 += l3 >> 29; l3 &= 0x1fffffff;
+    l5 += l4 >> 29; l4 &= 0x1fffffff;
+    l6 += l5 >> 29; l5 &= 0x1fffffff;
+    l7 += l6 >> 29; l6 &= 0x1fffffff;
+    l8 += l7 >> 29; l7 &= 0x1fffffff;
+    const h = l8 >> 23;
+    l8 &= 0x7fffff;
+    l0 += h * 19;
+    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
+    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
+    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
+    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
+    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
+    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
+    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
+    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
+    store<u32>(r, <u32>l8, 32);
+  }
+
+  /** r = a - b + k*p (k*p is at least the bound, so the sum is non-negative), folded. */
+  sub(r: usize, a: usize, b: usize): void {
+    let l0 = <i32>load<u32>(a, 0) - <i32>load<u32>(b, 0) + 0x1fffffb4;
+    let l1 = <i32>load<u32>(a, 4) - <i32>load<u32>(b, 4) + 0x1fffffff;
+    let l2 = <i32>load<u32>(a, 8) - <i32>load<u32>(b, 8) + 0x1fffffff;
+    let l3 = <i32>load<u32>(a, 12) - <i32>load<u32>(b, 12) + 0x1fffffff;
+    let l4 = <i32>load<u32>(a, 16) - <i32>load<u32>(b, 16) + 0x1fffffff;
+    let l5 = <i32>load<u32>(a, 20) - <i32>load<u32>(b, 20) + 0x1fffffff;
+    let l6 = <i32>load<u32>(a, 24) - <i32>load<u32>(b, 24) + 0x1fffffff;
+    let l7 = <i32>load<u32>(a, 28) - <i32>load<u32>(b, 28) + 0x1fffffff;
+    let l8 = <i32>load<u32>(a, 32) - <i32>load<u32>(b, 32) + 0x1ffffff;
+    l1 += l0 >> 29; l0 &= 0x1fffffff;
+    l2 += l1 >> 29; l1 &= 0x1fffffff;
+    l3 += l2 >> 29; l2 &= 0x1fffffff;
+    l4 += l3 >> 29; l3 &= 0x1fffffff;
+    l5 += l4 >> 29; l4 &= 0x1fffffff;
+    l6 += l5 >> 29; l5 &= 0x1fffffff;
+    l7 += l6 >> 29; l6 &= 0x1fffffff;
+    l8 += l7 >> 29; l7 &= 0x1fffffff;
+    const h = l8 >> 23;
+    l8 &= 0x7fffff;
+    l0 += h * 19;
+    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
+    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
+    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
+    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
+    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
+    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
+    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
+    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
+    store<u32>(r, <u32>l8, 32);
   }
 
   /** Normalizes limbs (signed carries) and folds bits >= 2^255 back: 2^255 = 19 (mod p). */

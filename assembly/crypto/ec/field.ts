@@ -1,7 +1,9 @@
 // Prime-field arithmetic shared by the curves, in Montgomery form over radix-2^29 limbs.
 // Each curve's field class (p256.ts, p384.ts, p521.ts, fe25519.ts) extends FieldBase with
-// two methods written for its prime: `mul(r, a, b)` (Montgomery product, R = 2^(29*N)) and
-// `fold(r)` (carry-propagate, then fold bits at or above the prime's top bit back in).
+// methods written out for its prime: `mul(r, a, b)` (Montgomery product, R = 2^(29*N)),
+// `add`/`sub` and `fold(r)` (carry-propagate, then fold the bits at or above the prime's top bit
+// back in). The unrolled bodies follow one pattern per prime, differing only in the sparse
+// digits of p listed in each file's header.
 // The functions here are generic over that class, so every call is static (no virtual dispatch).
 //
 // Elements are "loose": normalized limbs, any value below the field's bound B (a small
@@ -16,8 +18,8 @@ import {
 export class FieldBase {
   /** The prime, canonical limbs. */
   readonly p: StaticArray<u32>;
-  /** k*p with k*p >= B: added before subtracting so limb sums stay non-negative in total. */
-  readonly bias: StaticArray<u32>;
+  /** The element 0. */
+  readonly zero: StaticArray<u32>;
   /** R^2 mod p, to enter Montgomery form. */
   readonly r2: StaticArray<u32>;
   /** 1 in Montgomery form (R mod p). */
@@ -31,30 +33,17 @@ export class FieldBase {
   readonly tab: StaticArray<u32>;
 
   /**
-   * n: limb count; bytes: encoded length; pWords: p as big-endian 32-bit words;
-   * biasMultiple: k for `bias` (power of two).
+   * n: limb count; bytes: encoded length; pWords: p as big-endian 32-bit words.
    */
-  constructor(readonly n: i32, readonly bytes: i32, pWords: StaticArray<u32>, biasMultiple: u32) {
+  constructor(readonly n: i32, readonly bytes: i32, pWords: StaticArray<u32>) {
     const p = newLimbs(n);
     limbsFromWordsBE(addr(p), n, pWords);
-    // bias = biasMultiple * p, limb-wise then carried (the top limb takes the excess).
-    const bias = newLimbs(n);
-    let carry: u64 = 0;
-    for (let i = 0; i < n; i++) {
-      const v = <u64>unchecked(p[i]) * biasMultiple + carry;
-      if (i < n - 1) {
-        unchecked((bias[i] = <u32>v & LIMB_MASK));
-        carry = v >> LIMB_BITS;
-      } else {
-        unchecked((bias[i] = <u32>v));
-      }
-    }
     // p - 2 as bytes (p is odd and > 2, so the subtraction only touches the low byte).
     const e = new StaticArray<u8>(bytes);
     limbsToBytesBE(changetype<usize>(e), bytes, addr(p), n);
     unchecked((e[bytes - 1] = unchecked(e[bytes - 1]) - 2));
     this.p = p;
-    this.bias = bias;
+    this.zero = newLimbs(n);
     this.invExp = e;
     this.r2 = newLimbs(n);
     this.one = newLimbs(n);
@@ -95,30 +84,21 @@ function doubleModP(v: usize, p: usize, n: i32): void {
 }
 
 /** r = a + b. */
-export function fadd<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
-  const n = f.n;
-  for (let i = 0; i < n; i++) {
-    const o = (<usize>i) << 2;
-    store<u32>(r + o, load<u32>(a + o) + load<u32>(b + o));
-  }
-  f.fold(r);
+// @ts-ignore: decorator
+@inline export function fadd<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
+  f.add(r, a, b);
 }
 
 /** r = a - b. */
-export function fsub<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
-  const n = f.n;
-  const k = addr(f.bias);
-  for (let i = 0; i < n; i++) {
-    const o = (<usize>i) << 2;
-    // Limbs may go negative here; fold() propagates carries as signed values.
-    store<u32>(r + o, load<u32>(a + o) + load<u32>(k + o) - load<u32>(b + o));
-  }
-  f.fold(r);
+// @ts-ignore: decorator
+@inline export function fsub<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
+  f.sub(r, a, b);
 }
 
 /** r = -a. */
-export function fneg<F extends FieldBase>(f: F, r: usize, a: usize): void {
-  fsub<F>(f, r, addr(f.bias), a);
+// @ts-ignore: decorator
+@inline export function fneg<F extends FieldBase>(f: F, r: usize, a: usize): void {
+  f.sub(r, addr(f.zero), a);
 }
 
 /** r = a^2. */

@@ -14,7 +14,7 @@ export class FieldP384 extends FieldBase {
     super(14, 48, [
       0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
       0xffffffff, 0xfffffffe, 0xffffffff, 0x00000000, 0x00000000, 0xffffffff,
-    ], 4);
+    ]);
     this.initMontgomery();
   }
 
@@ -25,7 +25,8 @@ export class FieldP384 extends FieldBase {
     const b6 = <i64>load<u32>(b, 24), b7 = <i64>load<u32>(b, 28), b8 = <i64>load<u32>(b, 32);
     const b9 = <i64>load<u32>(b, 36), b10 = <i64>load<u32>(b, 40), b11 = <i64>load<u32>(b, 44);
     const b12 = <i64>load<u32>(b, 48), b13 = <i64>load<u32>(b, 52);
-    let t0: i64 = 0, t1: i64 = 0, t2: i64 = 0, t3: i64 = 0, t4: i64 = 0, t5: i64 = 0, t6: i64 = 0, t7: i64 = 0, t8: i64 = 0, t9: i64 = 0, t10: i64 = 0, t11: i64 = 0, t12: i64 = 0, t13: i64 = 0;
+    let t0: i64 = 0, t1: i64 = 0, t2: i64 = 0, t3: i64 = 0, t4: i64 = 0, t5: i64 = 0, t6: i64 = 0, t7: i64 = 0, t8: i64 = 0;
+    let t9: i64 = 0, t10: i64 = 0, t11: i64 = 0, t12: i64 = 0, t13: i64 = 0;
     for (let i: usize = 0; i < 56; i += 4) {
       const x = <i64>load<u32>(a + i);
       t0 += x * b0; t1 += x * b1; t2 += x * b2; t3 += x * b3; t4 += x * b4;
@@ -60,6 +61,102 @@ export class FieldP384 extends FieldBase {
     t12 += t11 >> 29; store<u32>(r, <u32>(t11 & MASK), 44);
     store<u32>(r, <u32>(t12 & MASK), 48);
     store<u32>(r, <u32>(t12 >> 29), 52);
+  }
+
+  /** r = a + b, folded. */
+  add(r: usize, a: usize, b: usize): void {
+    let l0 = <i32>(load<u32>(a, 0) + load<u32>(b, 0));
+    let l1 = <i32>(load<u32>(a, 4) + load<u32>(b, 4));
+    let l2 = <i32>(load<u32>(a, 8) + load<u32>(b, 8));
+    let l3 = <i32>(load<u32>(a, 12) + load<u32>(b, 12));
+    let l4 = <i32>(load<u32>(a, 16) + load<u32>(b, 16));
+    let l5 = <i32>(load<u32>(a, 20) + load<u32>(b, 20));
+    let l6 = <i32>(load<u32>(a, 24) + load<u32>(b, 24));
+    let l7 = <i32>(load<u32>(a, 28) + load<u32>(b, 28));
+    let l8 = <i32>(load<u32>(a, 32) + load<u32>(b, 32));
+    let l9 = <i32>(load<u32>(a, 36) + load<u32>(b, 36));
+    let l10 = <i32>(load<u32>(a, 40) + load<u32>(b, 40));
+    let l11 = <i32>(load<u32>(a, 44) + load<u32>(b, 44));
+    let l12 = <i32>(load<u32>(a, 48) + load<u32>(b, 48));
+    let l13 = <i32>(load<u32>(a, 52) + load<u32>(b, 52));
+    l1 += l0 >> 29; l0 &= 0x1fffffff;
+    l2 += l1 >> 29; l1 &= 0x1fffffff;
+    l3 += l2 >> 29; l2 &= 0x1fffffff;
+    l4 += l3 >> 29; l3 &= 0x1fffffff;
+    l5 += l4 >> 29; l4 &= 0x1fffffff;
+    l6 += l5 >> 29; l5 &= 0x1fffffff;
+    l7 += l6 >> 29; l6 &= 0x1fffffff;
+    l8 += l7 >> 29; l7 &= 0x1fffffff;
+    l9 += l8 >> 29; l8 &= 0x1fffffff;
+    l10 += l9 >> 29; l9 &= 0x1fffffff;
+    l11 += l10 >> 29; l10 &= 0x1fffffff;
+    l12 += l11 >> 29; l11 &= 0x1fffffff;
+    l13 += l12 >> 29; l12 &= 0x1fffffff;
+    const h = l13 >> 7;
+    l13 &= 0x7f;
+    l0 += h; l1 -= h << 3; l3 += h << 9; l4 += h << 12;
+    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
+    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
+    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
+    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
+    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
+    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
+    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
+    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
+    l9 += l8 >> 29; store<u32>(r, <u32>(l8 & 0x1fffffff), 32);
+    l10 += l9 >> 29; store<u32>(r, <u32>(l9 & 0x1fffffff), 36);
+    l11 += l10 >> 29; store<u32>(r, <u32>(l10 & 0x1fffffff), 40);
+    l12 += l11 >> 29; store<u32>(r, <u32>(l11 & 0x1fffffff), 44);
+    l13 += l12 >> 29; store<u32>(r, <u32>(l12 & 0x1fffffff), 48);
+    store<u32>(r, <u32>l13, 52);
+  }
+
+  /** r = a - b + k*p (k*p is at least the bound, so the sum is non-negative), folded. */
+  sub(r: usize, a: usize, b: usize): void {
+    let l0 = <i32>load<u32>(a, 0) - <i32>load<u32>(b, 0) + 0x1ffffffc;
+    let l1 = <i32>load<u32>(a, 4) - <i32>load<u32>(b, 4) + 0x1f;
+    let l2 = <i32>load<u32>(a, 8) - <i32>load<u32>(b, 8);
+    let l3 = <i32>load<u32>(a, 12) - <i32>load<u32>(b, 12) + 0x1ffff800;
+    let l4 = <i32>load<u32>(a, 16) - <i32>load<u32>(b, 16) + 0x1fffbfff;
+    let l5 = <i32>load<u32>(a, 20) - <i32>load<u32>(b, 20) + 0x1fffffff;
+    let l6 = <i32>load<u32>(a, 24) - <i32>load<u32>(b, 24) + 0x1fffffff;
+    let l7 = <i32>load<u32>(a, 28) - <i32>load<u32>(b, 28) + 0x1fffffff;
+    let l8 = <i32>load<u32>(a, 32) - <i32>load<u32>(b, 32) + 0x1fffffff;
+    let l9 = <i32>load<u32>(a, 36) - <i32>load<u32>(b, 36) + 0x1fffffff;
+    let l10 = <i32>load<u32>(a, 40) - <i32>load<u32>(b, 40) + 0x1fffffff;
+    let l11 = <i32>load<u32>(a, 44) - <i32>load<u32>(b, 44) + 0x1fffffff;
+    let l12 = <i32>load<u32>(a, 48) - <i32>load<u32>(b, 48) + 0x1fffffff;
+    let l13 = <i32>load<u32>(a, 52) - <i32>load<u32>(b, 52) + 0x1ff;
+    l1 += l0 >> 29; l0 &= 0x1fffffff;
+    l2 += l1 >> 29; l1 &= 0x1fffffff;
+    l3 += l2 >> 29; l2 &= 0x1fffffff;
+    l4 += l3 >> 29; l3 &= 0x1fffffff;
+    l5 += l4 >> 29; l4 &= 0x1fffffff;
+    l6 += l5 >> 29; l5 &= 0x1fffffff;
+    l7 += l6 >> 29; l6 &= 0x1fffffff;
+    l8 += l7 >> 29; l7 &= 0x1fffffff;
+    l9 += l8 >> 29; l8 &= 0x1fffffff;
+    l10 += l9 >> 29; l9 &= 0x1fffffff;
+    l11 += l10 >> 29; l10 &= 0x1fffffff;
+    l12 += l11 >> 29; l11 &= 0x1fffffff;
+    l13 += l12 >> 29; l12 &= 0x1fffffff;
+    const h = l13 >> 7;
+    l13 &= 0x7f;
+    l0 += h; l1 -= h << 3; l3 += h << 9; l4 += h << 12;
+    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
+    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
+    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
+    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
+    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
+    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
+    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
+    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
+    l9 += l8 >> 29; store<u32>(r, <u32>(l8 & 0x1fffffff), 32);
+    l10 += l9 >> 29; store<u32>(r, <u32>(l9 & 0x1fffffff), 36);
+    l11 += l10 >> 29; store<u32>(r, <u32>(l10 & 0x1fffffff), 40);
+    l12 += l11 >> 29; store<u32>(r, <u32>(l11 & 0x1fffffff), 44);
+    l13 += l12 >> 29; store<u32>(r, <u32>(l12 & 0x1fffffff), 48);
+    store<u32>(r, <u32>l13, 52);
   }
 
   /** Normalizes limbs (signed carries) and folds bits >= 2^384 back: 2^384 = 2^128 + 2^96 - 2^32 + 1 (mod p). */

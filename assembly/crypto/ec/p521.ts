@@ -14,7 +14,7 @@ export class FieldP521 extends FieldBase {
       0x000001ff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
       0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
       0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
-    ], 2);
+    ]);
     this.initMontgomery();
   }
 
@@ -26,7 +26,8 @@ export class FieldP521 extends FieldBase {
     const b9 = <i64>load<u32>(b, 36), b10 = <i64>load<u32>(b, 40), b11 = <i64>load<u32>(b, 44);
     const b12 = <i64>load<u32>(b, 48), b13 = <i64>load<u32>(b, 52), b14 = <i64>load<u32>(b, 56);
     const b15 = <i64>load<u32>(b, 60), b16 = <i64>load<u32>(b, 64), b17 = <i64>load<u32>(b, 68);
-    let t0: i64 = 0, t1: i64 = 0, t2: i64 = 0, t3: i64 = 0, t4: i64 = 0, t5: i64 = 0, t6: i64 = 0, t7: i64 = 0, t8: i64 = 0, t9: i64 = 0, t10: i64 = 0, t11: i64 = 0, t12: i64 = 0, t13: i64 = 0, t14: i64 = 0, t15: i64 = 0, t16: i64 = 0, t17: i64 = 0;
+    let t0: i64 = 0, t1: i64 = 0, t2: i64 = 0, t3: i64 = 0, t4: i64 = 0, t5: i64 = 0, t6: i64 = 0, t7: i64 = 0, t8: i64 = 0;
+    let t9: i64 = 0, t10: i64 = 0, t11: i64 = 0, t12: i64 = 0, t13: i64 = 0, t14: i64 = 0, t15: i64 = 0, t16: i64 = 0, t17: i64 = 0;
     for (let i: usize = 0; i < 72; i += 4) {
       const x = <i64>load<u32>(a + i);
       t0 += x * b0; t1 += x * b1; t2 += x * b2; t3 += x * b3; t4 += x * b4;
@@ -71,6 +72,126 @@ export class FieldP521 extends FieldBase {
     store<u32>(r, <u32>(t16 & MASK), 64);
     store<u32>(r, <u32>(t16 >> 29), 68);
     this.fold(r);
+  }
+
+  /** r = a + b, folded. */
+  add(r: usize, a: usize, b: usize): void {
+    let l0 = <i32>(load<u32>(a, 0) + load<u32>(b, 0));
+    let l1 = <i32>(load<u32>(a, 4) + load<u32>(b, 4));
+    let l2 = <i32>(load<u32>(a, 8) + load<u32>(b, 8));
+    let l3 = <i32>(load<u32>(a, 12) + load<u32>(b, 12));
+    let l4 = <i32>(load<u32>(a, 16) + load<u32>(b, 16));
+    let l5 = <i32>(load<u32>(a, 20) + load<u32>(b, 20));
+    let l6 = <i32>(load<u32>(a, 24) + load<u32>(b, 24));
+    let l7 = <i32>(load<u32>(a, 28) + load<u32>(b, 28));
+    let l8 = <i32>(load<u32>(a, 32) + load<u32>(b, 32));
+    let l9 = <i32>(load<u32>(a, 36) + load<u32>(b, 36));
+    let l10 = <i32>(load<u32>(a, 40) + load<u32>(b, 40));
+    let l11 = <i32>(load<u32>(a, 44) + load<u32>(b, 44));
+    let l12 = <i32>(load<u32>(a, 48) + load<u32>(b, 48));
+    let l13 = <i32>(load<u32>(a, 52) + load<u32>(b, 52));
+    let l14 = <i32>(load<u32>(a, 56) + load<u32>(b, 56));
+    let l15 = <i32>(load<u32>(a, 60) + load<u32>(b, 60));
+    let l16 = <i32>(load<u32>(a, 64) + load<u32>(b, 64));
+    let l17 = <i32>(load<u32>(a, 68) + load<u32>(b, 68));
+    l1 += l0 >> 29; l0 &= 0x1fffffff;
+    l2 += l1 >> 29; l1 &= 0x1fffffff;
+    l3 += l2 >> 29; l2 &= 0x1fffffff;
+    l4 += l3 >> 29; l3 &= 0x1fffffff;
+    l5 += l4 >> 29; l4 &= 0x1fffffff;
+    l6 += l5 >> 29; l5 &= 0x1fffffff;
+    l7 += l6 >> 29; l6 &= 0x1fffffff;
+    l8 += l7 >> 29; l7 &= 0x1fffffff;
+    l9 += l8 >> 29; l8 &= 0x1fffffff;
+    l10 += l9 >> 29; l9 &= 0x1fffffff;
+    l11 += l10 >> 29; l10 &= 0x1fffffff;
+    l12 += l11 >> 29; l11 &= 0x1fffffff;
+    l13 += l12 >> 29; l12 &= 0x1fffffff;
+    l14 += l13 >> 29; l13 &= 0x1fffffff;
+    l15 += l14 >> 29; l14 &= 0x1fffffff;
+    l16 += l15 >> 29; l15 &= 0x1fffffff;
+    l17 += l16 >> 29; l16 &= 0x1fffffff;
+    const h = l17 >> 28;
+    l17 &= 0xfffffff;
+    l0 += h;
+    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
+    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
+    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
+    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
+    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
+    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
+    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
+    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
+    l9 += l8 >> 29; store<u32>(r, <u32>(l8 & 0x1fffffff), 32);
+    l10 += l9 >> 29; store<u32>(r, <u32>(l9 & 0x1fffffff), 36);
+    l11 += l10 >> 29; store<u32>(r, <u32>(l10 & 0x1fffffff), 40);
+    l12 += l11 >> 29; store<u32>(r, <u32>(l11 & 0x1fffffff), 44);
+    l13 += l12 >> 29; store<u32>(r, <u32>(l12 & 0x1fffffff), 48);
+    l14 += l13 >> 29; store<u32>(r, <u32>(l13 & 0x1fffffff), 52);
+    l15 += l14 >> 29; store<u32>(r, <u32>(l14 & 0x1fffffff), 56);
+    l16 += l15 >> 29; store<u32>(r, <u32>(l15 & 0x1fffffff), 60);
+    l17 += l16 >> 29; store<u32>(r, <u32>(l16 & 0x1fffffff), 64);
+    store<u32>(r, <u32>l17, 68);
+  }
+
+  /** r = a - b + k*p (k*p is at least the bound, so the sum is non-negative), folded. */
+  sub(r: usize, a: usize, b: usize): void {
+    let l0 = <i32>load<u32>(a, 0) - <i32>load<u32>(b, 0) + 0x1ffffffe;
+    let l1 = <i32>load<u32>(a, 4) - <i32>load<u32>(b, 4) + 0x1fffffff;
+    let l2 = <i32>load<u32>(a, 8) - <i32>load<u32>(b, 8) + 0x1fffffff;
+    let l3 = <i32>load<u32>(a, 12) - <i32>load<u32>(b, 12) + 0x1fffffff;
+    let l4 = <i32>load<u32>(a, 16) - <i32>load<u32>(b, 16) + 0x1fffffff;
+    let l5 = <i32>load<u32>(a, 20) - <i32>load<u32>(b, 20) + 0x1fffffff;
+    let l6 = <i32>load<u32>(a, 24) - <i32>load<u32>(b, 24) + 0x1fffffff;
+    let l7 = <i32>load<u32>(a, 28) - <i32>load<u32>(b, 28) + 0x1fffffff;
+    let l8 = <i32>load<u32>(a, 32) - <i32>load<u32>(b, 32) + 0x1fffffff;
+    let l9 = <i32>load<u32>(a, 36) - <i32>load<u32>(b, 36) + 0x1fffffff;
+    let l10 = <i32>load<u32>(a, 40) - <i32>load<u32>(b, 40) + 0x1fffffff;
+    let l11 = <i32>load<u32>(a, 44) - <i32>load<u32>(b, 44) + 0x1fffffff;
+    let l12 = <i32>load<u32>(a, 48) - <i32>load<u32>(b, 48) + 0x1fffffff;
+    let l13 = <i32>load<u32>(a, 52) - <i32>load<u32>(b, 52) + 0x1fffffff;
+    let l14 = <i32>load<u32>(a, 56) - <i32>load<u32>(b, 56) + 0x1fffffff;
+    let l15 = <i32>load<u32>(a, 60) - <i32>load<u32>(b, 60) + 0x1fffffff;
+    let l16 = <i32>load<u32>(a, 64) - <i32>load<u32>(b, 64) + 0x1fffffff;
+    let l17 = <i32>load<u32>(a, 68) - <i32>load<u32>(b, 68) + 0x1fffffff;
+    l1 += l0 >> 29; l0 &= 0x1fffffff;
+    l2 += l1 >> 29; l1 &= 0x1fffffff;
+    l3 += l2 >> 29; l2 &= 0x1fffffff;
+    l4 += l3 >> 29; l3 &= 0x1fffffff;
+    l5 += l4 >> 29; l4 &= 0x1fffffff;
+    l6 += l5 >> 29; l5 &= 0x1fffffff;
+    l7 += l6 >> 29; l6 &= 0x1fffffff;
+    l8 += l7 >> 29; l7 &= 0x1fffffff;
+    l9 += l8 >> 29; l8 &= 0x1fffffff;
+    l10 += l9 >> 29; l9 &= 0x1fffffff;
+    l11 += l10 >> 29; l10 &= 0x1fffffff;
+    l12 += l11 >> 29; l11 &= 0x1fffffff;
+    l13 += l12 >> 29; l12 &= 0x1fffffff;
+    l14 += l13 >> 29; l13 &= 0x1fffffff;
+    l15 += l14 >> 29; l14 &= 0x1fffffff;
+    l16 += l15 >> 29; l15 &= 0x1fffffff;
+    l17 += l16 >> 29; l16 &= 0x1fffffff;
+    const h = l17 >> 28;
+    l17 &= 0xfffffff;
+    l0 += h;
+    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
+    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
+    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
+    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
+    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
+    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
+    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
+    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
+    l9 += l8 >> 29; store<u32>(r, <u32>(l8 & 0x1fffffff), 32);
+    l10 += l9 >> 29; store<u32>(r, <u32>(l9 & 0x1fffffff), 36);
+    l11 += l10 >> 29; store<u32>(r, <u32>(l10 & 0x1fffffff), 40);
+    l12 += l11 >> 29; store<u32>(r, <u32>(l11 & 0x1fffffff), 44);
+    l13 += l12 >> 29; store<u32>(r, <u32>(l12 & 0x1fffffff), 48);
+    l14 += l13 >> 29; store<u32>(r, <u32>(l13 & 0x1fffffff), 52);
+    l15 += l14 >> 29; store<u32>(r, <u32>(l14 & 0x1fffffff), 56);
+    l16 += l15 >> 29; store<u32>(r, <u32>(l15 & 0x1fffffff), 60);
+    l17 += l16 >> 29; store<u32>(r, <u32>(l16 & 0x1fffffff), 64);
+    store<u32>(r, <u32>l17, 68);
   }
 
   /** Normalizes limbs (signed carries) and folds bits >= 2^521 back: 2^521 = 1 (mod p). */

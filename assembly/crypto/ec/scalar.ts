@@ -4,6 +4,8 @@
 // Scalars are StaticArray<u32> of `words` limbs; every value handled is < 2^(32*words).
 // Everything here is variable-time: verification only ever touches public values.
 
+import { Inverter } from "./modinv";
+
 export class ScalarField {
   /** The modulus (odd), little-endian 32-bit words. */
   readonly n: StaticArray<u32>;
@@ -14,12 +16,11 @@ export class ScalarField {
   /** R^2 mod n and R^3 mod n, R = 2^(32*words). */
   readonly r2: StaticArray<u32>;
   readonly r3: StaticArray<u32>;
-  // Scratch: Montgomery accumulator (words + 2) and the inversion's four running values.
+  private readonly inverter: Inverter;
+  // Scratch: Montgomery accumulator (words + 2) and wide-reduction temporaries.
   private readonly acc: StaticArray<u32>;
-  private readonly u: StaticArray<u32>;
-  private readonly v: StaticArray<u32>;
-  private readonly x1: StaticArray<u32>;
-  private readonly x2: StaticArray<u32>;
+  private readonly lo: StaticArray<u32>;
+  private readonly hi: StaticArray<u32>;
   private readonly t: StaticArray<u32>;
 
   /** nWords: the modulus as big-endian 32-bit words (as standards print it). */
@@ -37,11 +38,10 @@ export class ScalarField {
     this.n0inv = 0 - inv;
     this.n = n;
     this.acc = new StaticArray<u32>(words + 2);
-    this.u = new StaticArray<u32>(words);
-    this.v = new StaticArray<u32>(words);
-    this.x1 = new StaticArray<u32>(words);
-    this.x2 = new StaticArray<u32>(words);
+    this.lo = new StaticArray<u32>(words);
+    this.hi = new StaticArray<u32>(words);
     this.t = new StaticArray<u32>(words);
+    this.inverter = new Inverter(n);
     // R^2 mod n by doubling 1 modulo n 2*32*words times (construction only).
     const r2 = new StaticArray<u32>(words);
     const r3 = new StaticArray<u32>(words);
@@ -166,78 +166,9 @@ export class ScalarField {
     this.montMul(r, r, this.r2);
   }
 
-  /**
-   * r = a^-1 mod n by the binary extended Euclidean algorithm (n odd, 0 < a < n).
-   * Returns false for a = 0 (or any a sharing a factor with n).
-   */
+  /** r = a^-1 mod n (0 < a < n). False for a = 0. */
   invert(r: StaticArray<u32>, a: StaticArray<u32>): bool {
-    const words = this.words;
-    if (this.isZero(a)) return false;
-    const u = this.u, v = this.v, x1 = this.x1, x2 = this.x2;
-    for (let i = 0; i < words; i++) {
-      unchecked((u[i] = a[i]));
-      unchecked((v[i] = this.n[i]));
-      unchecked((x1[i] = 0));
-      unchecked((x2[i] = 0));
-    }
-    unchecked((x1[0] = 1));
-    // Invariants: x1*a = u and x2*a = v (mod n); gcd(u, v) = gcd(a, n).
-    while (!isOne(u, words) && !isOne(v, words)) {
-      if (this.isZero(u) || this.isZero(v)) return false;
-      while ((unchecked(u[0]) & 1) == 0) {
-        shiftRight1(u, words, 0);
-        this.halve(x1);
-      }
-      while ((unchecked(v[0]) & 1) == 0) {
-        shiftRight1(v, words, 0);
-        this.halve(x2);
-      }
-      if (compare(u, v, words) >= 0) {
-        subInPlace(u, v, words);
-        this.subMod(x1, x1, x2);
-      } else {
-        subInPlace(v, u, words);
-        this.subMod(x2, x2, x1);
-      }
-    }
-    const src = isOne(u, words) ? x1 : x2;
-    for (let i = 0; i < words; i++) unchecked((r[i] = src[i]));
-    return true;
-  }
-
-  /** r = a - b mod n for a, b < n. */
-  subMod(r: StaticArray<u32>, a: StaticArray<u32>, b: StaticArray<u32>): void {
-    const words = this.words;
-    let borrow: i64 = 0;
-    for (let i = 0; i < words; i++) {
-      const d = <i64>unchecked(a[i]) - <i64>unchecked(b[i]) + borrow;
-      unchecked((r[i] = <u32>d));
-      borrow = d >> 32;
-    }
-    if (borrow != 0) {
-      let carry: u64 = 0;
-      for (let i = 0; i < words; i++) {
-        const s = <u64>unchecked(r[i]) + <u64>unchecked(this.n[i]) + carry;
-        unchecked((r[i] = <u32>s));
-        carry = s >> 32;
-      }
-    }
-  }
-
-  /** x = x/2 mod n (x < n). */
-  private halve(x: StaticArray<u32>): void {
-    const words = this.words;
-    if ((unchecked(x[0]) & 1) == 0) {
-      shiftRight1(x, words, 0);
-      return;
-    }
-    let carry: u64 = 0;
-    for (let i = 0; i < words; i++) {
-      const s = <u64>unchecked(x[i]) + <u64>unchecked(this.n[i]) + carry;
-      unchecked((x[i] = <u32>s));
-      carry = s >> 32;
-    }
-    shiftRight1(x, words, <u32>carry);
+    return this.inverter.invert(r, a, this.words);
   }
 
   /**
@@ -245,7 +176,7 @@ export class ScalarField {
    * lo + hi*2^256 = MontRedc(lo*R^2 + hi*R^3).
    */
   reduceWide64LE(r: StaticArray<u32>, src: usize): void {
-    const lo = this.u, hi = this.v, t = this.t;
+    const lo = this.lo, hi = this.hi, t = this.t;
     this.fromBytesLE(lo, src, 32);
     this.fromBytesLE(hi, src + 32, 32);
     this.montMul(lo, lo, this.r2);
@@ -255,12 +186,6 @@ export class ScalarField {
     unchecked((lo[0] = 1));
     this.montMul(r, t, lo);
   }
-}
-
-function isOne(a: StaticArray<u32>, words: i32): bool {
-  if (unchecked(a[0]) != 1) return false;
-  for (let i = 1; i < words; i++) if (unchecked(a[i]) != 0) return false;
-  return true;
 }
 
 /** -1, 0, 1 comparing the low `words` limbs. */
@@ -280,12 +205,6 @@ function subInPlace(a: StaticArray<u32>, b: StaticArray<u32>, words: i32): void 
     unchecked((a[i] = <u32>d));
     borrow = d >> 32;
   }
-}
-
-/** a = (a + topBit*2^(32*words)) >> 1. */
-function shiftRight1(a: StaticArray<u32>, words: i32, topBit: u32): void {
-  for (let i = 0; i < words - 1; i++) unchecked((a[i] = (a[i] >>> 1) | (a[i + 1] << 31)));
-  unchecked((a[words - 1] = (a[words - 1] >>> 1) | (topBit << 31)));
 }
 
 /**
