@@ -86,39 +86,3 @@ export function ed25519VerifyChallengeHandle(handle: i32, sig: Uint8Array, h: Ui
   return ed25519VerifyChallenge(unchecked(edKeys[handle]), sig, h);
 }
 
-
-const edKeys = new Array<Ed25519PublicKey>();
-
-/** Decodes and prepares an Ed25519 public key (32 bytes); returns its handle, or -1 if invalid. */
-export function edKeyLoad(pk: Uint8Array): i32 {
-  const key = Ed25519PublicKey.fromBytes(pk);
-  if (key === null) return -1;
-  edKeys.push(key);
-  return edKeys.length - 1;
-}
-
-/** Ed25519 verification with a prepared key, given h = SHA-512(R || A || M). */
-export function ed25519VerifyChallengeHandle(handle: i32, sig: Uint8Array, h: Uint8Array): bool {
-  if (handle < 0 || handle >= edKeys.length) return false;
-  return ed25519VerifyChallenge(unchecked(edKeys[handle]), sig, h);
-}
-
-import { ScalarField } from "../../assembly/crypto/ec/scalar";
-import { P256_N } from "../../assembly/crypto/ec/p256";
-export function tmpBench(what: i32, iters: i32): i32 {
-  if (f256 === null) f256 = new FieldP256();
-  const f = f256!;
-  const a = new StaticArray<u32>(9), b = new StaticArray<u32>(9);
-  for (let i = 0; i < 9; i++) { a[i] = 0x1234567 + i * 77777; b[i] = 0x1777777 - i * 999; }
-  const pa = changetype<usize>(a), pb = changetype<usize>(b);
-  if (what == 0) { for (let i = 0; i < iters; i++) f.mul(pa, pa, pb); }
-  else if (what == 1) { for (let i = 0; i < iters; i++) fadd<FieldP256>(f, pa, pa, pb); }
-  else if (what == 2) { for (let i = 0; i < iters; i++) fsub<FieldP256>(f, pa, pa, pb); }
-  else if (what == 3) {
-    const sc = new ScalarField(8, P256_N);
-    const x = new StaticArray<u32>(8), y = new StaticArray<u32>(8);
-    for (let i = 0; i < 8; i++) x[i] = 0x12345678 + i;
-    for (let i = 0; i < iters; i++) { sc.invert(y, x); x[0] ^= y[3]; }
-  }
-  return a[0];
-}
