@@ -16,6 +16,21 @@ function splitKeys(joined: string): Array<string> {
   return joined.length == 0 ? new Array<string>() : joined.split("\n");
 }
 
+function copyU32(src: StaticArray<u32>): Uint32Array {
+  const out = new Uint32Array(src.length);
+  memory.copy(out.dataStart, changetype<usize>(src), <usize>src.length << 2);
+  return out;
+}
+
+/** The table behind a handle, or an empty one for an unknown handle. */
+function maglevAt(handle: i32): MaglevTable {
+  return handle >= 0 && handle < maglevTables.length ? maglevTables[handle] : new MaglevTable(0, new StaticArray<u32>(0));
+}
+
+function ringAt(handle: i32): HashRing {
+  return handle >= 0 && handle < rings.length ? rings[handle] : new HashRing(new StaticArray<u64>(0), new StaticArray<u32>(0), 0, 0);
+}
+
 function weightsOrNull(weights: Uint32Array): Uint32Array | null {
   return weights.length == 0 ? null : weights;
 }
@@ -52,24 +67,18 @@ export function maglevBuild(keysJoined: string, weights: Uint32Array, tableSize:
 }
 
 export function maglevSlots(handle: i32): Uint32Array {
-  if (handle < 0 || handle >= maglevTables.length) return new Uint32Array(0);
-  const slots = maglevTables[handle].slots;
-  const out = new Uint32Array(slots.length);
-  memory.copy(out.dataStart, changetype<usize>(slots), <usize>slots.length << 2);
-  return out;
+  return copyU32(maglevAt(handle).slots);
 }
 
 export function maglevChoose(handle: i32, hash: u64, attempt: u32): i32 {
-  if (handle < 0 || handle >= maglevTables.length) return -1;
-  return maglevTables[handle].chooseHost(hash, attempt);
+  return maglevAt(handle).chooseHost(hash, attempt);
 }
 
 /** Host index for XXH64 of each "\n"-joined key, as a request hash. */
 export function maglevChooseKeys(handle: i32, keysJoined: string): Int32Array {
   const keys = splitKeys(keysJoined);
   const out = new Int32Array(keys.length);
-  if (handle < 0 || handle >= maglevTables.length) return out;
-  const t = maglevTables[handle];
+  const t = maglevAt(handle);
   for (let i = 0; i < keys.length; i++) out[i] = t.chooseHost(xxh64String(unchecked(keys[i])));
   return out;
 }
@@ -87,24 +96,18 @@ export function ringBuild(keysJoined: string, weights: Uint32Array, minSize: u64
 }
 
 export function ringHashes(handle: i32): Uint64Array {
-  if (handle < 0 || handle >= rings.length) return new Uint64Array(0);
-  const src = rings[handle].hashes;
+  const src = ringAt(handle).hashes;
   const out = new Uint64Array(src.length);
   memory.copy(out.dataStart, changetype<usize>(src), <usize>src.length << 3);
   return out;
 }
 
 export function ringHosts(handle: i32): Uint32Array {
-  if (handle < 0 || handle >= rings.length) return new Uint32Array(0);
-  const src = rings[handle].hosts;
-  const out = new Uint32Array(src.length);
-  memory.copy(out.dataStart, changetype<usize>(src), <usize>src.length << 2);
-  return out;
+  return copyU32(ringAt(handle).hosts);
 }
 
 export function ringChoose(handle: i32, hash: u64, attempt: u32): i32 {
-  if (handle < 0 || handle >= rings.length) return -1;
-  return rings[handle].chooseHost(hash, attempt);
+  return ringAt(handle).chooseHost(hash, attempt);
 }
 
 // ---- benchmark loops: the whole loop runs inside wasm, so the JS<->wasm call cost is paid once ----
@@ -131,7 +134,7 @@ export function benchMaglevBuild(keysJoined: string, tableSize: u32, iterations:
 
 /** `count` lookups of splitmix64 hashes; returns a checksum. */
 export function benchMaglevLookups(handle: i32, count: i32): i64 {
-  const t = maglevTables[handle];
+  const t = maglevAt(handle);
   let sum: i64 = 0;
   for (let i = 0; i < count; i++) sum += t.chooseHost(nextHash(<u64>i));
   return sum;
@@ -155,7 +158,7 @@ export function benchRingBuild(keysJoined: string, minSize: u64, maxSize: u64, h
 }
 
 export function benchRingLookups(handle: i32, count: i32): i64 {
-  const r = rings[handle];
+  const r = ringAt(handle);
   let sum: i64 = 0;
   for (let i = 0; i < count; i++) sum += r.chooseHost(nextHash(<u64>i));
   return sum;

@@ -30,6 +30,11 @@ function expectRing(r: HashRing, hashes: Array<u64>, hosts: Array<i32>): void {
   }
 }
 
+/** chooseHost(hashes[i]) == hosts[i] for every i (Envoy's "hash -> host" expectations). */
+function expectChoices(r: HashRing, hashes: Array<u64>, hosts: Array<i32>): void {
+  for (let i = 0; i < hashes.length; i++) expect<i32>(r.chooseHost(hashes[i])).toBe(hosts[i]);
+}
+
 function expectStats(r: HashRing, size: i32, minPerHost: u64, maxPerHost: u64): void {
   expect<HashError>(r.error).toBe(HashError.None);
   expect<i32>(r.size).toBe(size);
@@ -45,6 +50,10 @@ function histogram(r: HashRing, samples: u64, hosts: i32): StaticArray<i32> {
   return counts;
 }
 
+// HostWeightedTinyRing and LocalityWeightedTinyRing: :90 once, :91 twice, :92 three times.
+const TINY_RING_HASHES: u64[] = [928266305478181108, 4443673547860492590, 5583722120771150861, 6311230543546372928, 13444792449719432967, 16117243373044804889];
+const TINY_RING_HOSTS: i32[] = [2, 2, 1, 1, 2, 0];
+
 describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
   it("Basic: 127.0.0.1:90..95, min ring 12", () => {
     const r = buildRing(ports("127.0.0.1:", 90, 95), null, 12);
@@ -54,11 +63,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
        3851675632748031481, 5583722120771150861, 6311230543546372928, 7700377290971790572,
        13144177310400110813, 13444792449719432967, 15516499411664133160, 16117243373044804889],
       [4, 2, 0, 5, 3, 1, 1, 3, 5, 2, 4, 0]);
-    expect<i32>(r.chooseHost(0)).toBe(4);
-    expect<i32>(r.chooseHost(u64.MAX_VALUE)).toBe(4);
-    expect<i32>(r.chooseHost(3551244743356806947)).toBe(5);
-    expect<i32>(r.chooseHost(3551244743356806948)).toBe(3);
-    expect<i32>(r.chooseHost(16117243373044804880)).toBe(0);
+    expectChoices(r, [0, u64.MAX_VALUE, 3551244743356806947, 3551244743356806948, 16117243373044804880], [4, 4, 5, 3, 0]);
   });
 
   it("BasicWithMurmur2: 127.0.0.1:80..85, min ring 12", () => {
@@ -69,11 +74,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
        8649315368077433379, 8739448859063030639, 9887544217113020895, 10150910876324007731,
        15168472011420622455, 15427156902705414897, 16375050414328759093, 17613279263364193813],
       [5, 3, 4, 1, 2, 4, 1, 2, 3, 0, 5, 0]);
-    expect<i32>(r.chooseHost(0)).toBe(5);
-    expect<i32>(r.chooseHost(u64.MAX_VALUE)).toBe(5);
-    expect<i32>(r.chooseHost(1358027074129602068)).toBe(5);
-    expect<i32>(r.chooseHost(1358027074129602069)).toBe(3);
-    expect<i32>(r.chooseHost(10150910876324007730)).toBe(2);
+    expectChoices(r, [0, u64.MAX_VALUE, 1358027074129602068, 1358027074129602069, 10150910876324007730], [5, 5, 5, 3, 2]);
   });
 
   it("BasicWithHostname / BasicWithMetadataHashKey: keys 90..95, min ring 12", () => {
@@ -84,10 +85,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
        6803900775736438537, 7225015537174310577, 8787465352164086522, 11282020843382717940,
        13723418369486627818, 13776502110861797421, 14338313586354474791, 15364271037087512980],
       [5, 5, 3, 4, 3, 2, 0, 2, 1, 0, 1, 4]);
-    expect<i32>(r.chooseHost(0)).toBe(5);
-    expect<i32>(r.chooseHost(u64.MAX_VALUE)).toBe(5);
-    expect<i32>(r.chooseHost(7225015537174310577)).toBe(2);
-    expect<i32>(r.chooseHost(6803900775736438537)).toBe(3);
+    expectChoices(r, [0, u64.MAX_VALUE, 7225015537174310577, 6803900775736438537], [5, 5, 2, 3]);
   });
 
   it("BasicWithRetryHostPredicate: attempts step along the ring and wrap", () => {
@@ -111,12 +109,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
   it("HostWeightedTinyRing: weights 1,2,3 on a ring of exactly 6", () => {
     const r = buildRing(ports("127.0.0.1:", 90, 92), u32s([1, 2, 3]), 6, 6);
     expectStats(r, 6, 1, 3);
-    expect<i32>(r.chooseHost(928266305478181108)).toBe(2);
-    expect<i32>(r.chooseHost(4443673547860492590)).toBe(2);
-    expect<i32>(r.chooseHost(5583722120771150861)).toBe(1);
-    expect<i32>(r.chooseHost(6311230543546372928)).toBe(1);
-    expect<i32>(r.chooseHost(13444792449719432967)).toBe(2);
-    expect<i32>(r.chooseHost(16117243373044804889)).toBe(0);
+    expectChoices(r, TINY_RING_HASHES, TINY_RING_HOSTS);
   });
 
   it("HostWeightedLargeRing: weights 1,2,3, min ring 6144", () => {
@@ -139,12 +132,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
     const w = localityHostWeights(null, i32s([0, 1, 2, 3]), u32s([1, 2, 3, 0]));
     const r = buildRingFrom(encodeKeys(ports("127.0.0.1:", 90, 93)), w, 6, 6);
     expectStats(r, 6, 1, 3);
-    expect<i32>(r.chooseHost(928266305478181108)).toBe(2);
-    expect<i32>(r.chooseHost(4443673547860492590)).toBe(2);
-    expect<i32>(r.chooseHost(5583722120771150861)).toBe(1);
-    expect<i32>(r.chooseHost(6311230543546372928)).toBe(1);
-    expect<i32>(r.chooseHost(13444792449719432967)).toBe(2);
-    expect<i32>(r.chooseHost(16117243373044804889)).toBe(0);
+    expectChoices(r, TINY_RING_HASHES, TINY_RING_HOSTS);
   });
 
   it("LocalityWeightedLargeRing: localities 1,2,3,0, min ring 6144", () => {
@@ -165,7 +153,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
     const hashes: u64[] = [928266305478181108, 3851675632748031481, 5583722120771150861, 6311230543546372928,
       7700377290971790572, 12559126875973811811, 13444792449719432967, 13784988426630141778, 16117243373044804889];
     const hosts: i32[] = [2, 3, 1, 1, 3, 3, 2, 3, 0];
-    for (let i = 0; i < hashes.length; i++) expect<i32>(r.chooseHost(hashes[i])).toBe(hosts[i]);
+    expectChoices(r, hashes, hosts);
   });
 
   it("HostAndLocalityWeightedLargeRing: min ring 9216", () => {
@@ -209,7 +197,7 @@ describe("ring hash: Envoy ring_hash_lb_test.cc expectations", () => {
     const hashes: u64[] = [11664790346325243808, 15894554872961148518, 13958138884277627155, 15803774069438192949,
       3829253010855396576, 17918147347826565154, 6442769608292299103, 5881074926069334434];
     const hosts: i32[] = [1, 128, 256, 384, 512, 640, 768, 896];
-    for (let i = 0; i < hashes.length; i++) expect<i32>(r.chooseHost(hashes[i])).toBe(hosts[i]);
+    expectChoices(r, hashes, hosts);
   });
 
   it("BadRingSizeBounds: min > max is an error", () => {
@@ -236,7 +224,6 @@ describe("ring hash: inputs", () => {
   it("weight 0 leaves a host out, indices stay in list order", () => {
     const keys = ["10.9.9.9:1"].concat(ports("127.0.0.1:", 90, 95));
     const r = buildRing(keys, u32s([0, 1, 1, 1, 1, 1, 1]), 12);
-    expect<i32>(r.chooseHost(0)).toBe(5);
-    expect<i32>(r.chooseHost(3551244743356806947)).toBe(6);
+    expectChoices(r, [0, 3551244743356806947], [5, 6]);
   });
 });
