@@ -23,11 +23,12 @@ export enum Curve {
   P521 = 3,
 }
 
+// Curve contexts, created on first use (curveP256() etc. are exported for tests and tools).
 let p256: Weierstrass<FieldP256> | null = null;
 let p384: Weierstrass<FieldP384> | null = null;
 let p521: Weierstrass<FieldP521> | null = null;
 
-function curveP256(): Weierstrass<FieldP256> {
+export function curveP256(): Weierstrass<FieldP256> {
   let c = p256;
   if (c === null) {
     c = new Weierstrass<FieldP256>(new FieldP256(), new ScalarField(8, P256_N), P256_B, P256_GX, P256_GY);
@@ -36,7 +37,7 @@ function curveP256(): Weierstrass<FieldP256> {
   return c;
 }
 
-function curveP384(): Weierstrass<FieldP384> {
+export function curveP384(): Weierstrass<FieldP384> {
   let c = p384;
   if (c === null) {
     c = new Weierstrass<FieldP384>(new FieldP384(), new ScalarField(12, P384_N), P384_B, P384_GX, P384_GY);
@@ -45,7 +46,7 @@ function curveP384(): Weierstrass<FieldP384> {
   return c;
 }
 
-function curveP521(): Weierstrass<FieldP521> {
+export function curveP521(): Weierstrass<FieldP521> {
   let c = p521;
   if (c === null) {
     c = new Weierstrass<FieldP521>(new FieldP521(), new ScalarField(17, P521_N), P521_B, P521_GX, P521_GY);

@@ -348,6 +348,23 @@ export class Weierstrass<F extends FieldBase> {
   }
 
   /**
+   * Affine u1*G + u2*Q (Montgomery form) into (x, y); false for the point at infinity.
+   * For tests and tools: verification itself avoids the inversion.
+   */
+  mulToAffine(u1: StaticArray<u32>, u2: StaticArray<u32>, qTable: StaticArray<u32>, x: usize, y: usize): bool {
+    this.mulDouble(u1, u2, qTable);
+    if (this.accInf) return false;
+    const f = this.f;
+    const zi = at(this.t0), t = at(this.t1);
+    finv<F>(f, zi, at(this.az));
+    f.mul(t, zi, zi);
+    f.mul(x, at(this.ax), t);
+    f.mul(t, t, zi);
+    f.mul(y, at(this.ay), t);
+    return true;
+  }
+
+  /**
    * ECDSA verification (SEC 1 4.1.4 / FIPS 186-4 6.4) against a key table: sig = r || s, each
    * exactly `bytes` long (IEEE P1363); the digest is truncated to bits(n) bits.
    */
