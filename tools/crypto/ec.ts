@@ -7,6 +7,7 @@ import { FieldBase, fadd, fsub, finv, fromBytesBE, toBytesBE } from "../../assem
 import { FieldP256 } from "../../assembly/crypto/ec/p256";
 import { FieldP384 } from "../../assembly/crypto/ec/p384";
 import { FieldP521 } from "../../assembly/crypto/ec/p521";
+import { Field25519 } from "../../assembly/crypto/ec/fe25519";
 
 const ecKeys = new Array<EcPublicKey>();
 
@@ -38,6 +39,7 @@ export function ecKeysClear(): void {
 let f256: FieldP256 | null = null;
 let f384: FieldP384 | null = null;
 let f521: FieldP521 | null = null;
+let f25519: Field25519 | null = null;
 
 function fieldOp<F extends FieldBase>(f: F, op: i32, a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(f.bytes);
@@ -48,26 +50,32 @@ function fieldOp<F extends FieldBase>(f: F, op: i32, a: Uint8Array, b: Uint8Arra
   if (op == 0) f.mul(pz, px, py);
   else if (op == 1) fadd<F>(f, pz, px, py);
   else if (op == 2) fsub<F>(f, pz, px, py);
-  else finv<F>(f, pz, px);
+  else if (op == 3) finv<F>(f, pz, px);
+  else f.sqr(pz, px);
   toBytesBE<F>(f, out.dataStart, pz);
   return out;
 }
 
 /**
- * Test hook for the field arithmetic: op 0 = a*b, 1 = a+b, 2 = a-b, 3 = 1/a modulo the curve's p
- * (big-endian, full length; inputs >= p give all zeros).
+ * Test hook for the field arithmetic: op 0 = a*b, 1 = a+b, 2 = a-b, 3 = 1/a, 4 = a^2 modulo the
+ * field's p; field 1-3 = Curve.P256..P521, 4 = edwards25519 (big-endian, full length; inputs >= p
+ * give all zeros).
  */
-export function ecTestFieldOp(curve: i32, op: i32, a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (curve == Curve.P256) {
+export function ecTestFieldOp(field: i32, op: i32, a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (field == Curve.P256) {
     if (f256 === null) f256 = new FieldP256();
     return fieldOp<FieldP256>(f256!, op, a, b);
   }
-  if (curve == Curve.P384) {
+  if (field == Curve.P384) {
     if (f384 === null) f384 = new FieldP384();
     return fieldOp<FieldP384>(f384!, op, a, b);
   }
-  if (f521 === null) f521 = new FieldP521();
-  return fieldOp<FieldP521>(f521!, op, a, b);
+  if (field == Curve.P521) {
+    if (f521 === null) f521 = new FieldP521();
+    return fieldOp<FieldP521>(f521!, op, a, b);
+  }
+  if (f25519 === null) f25519 = new Field25519();
+  return fieldOp<Field25519>(f25519!, op, a, b);
 }
 
 const edKeys = new Array<Ed25519PublicKey>();

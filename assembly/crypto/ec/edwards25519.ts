@@ -57,7 +57,7 @@ export class Edwards25519 {
     const f = new Field25519();
     const d = constFromWords<Field25519>(f, ED25519_D);
     const d2 = new StaticArray<u32>(N);
-    fadd<Field25519>(f, at(d2), at(d), at(d));
+    f.add(at(d2), at(d), at(d));
     const sc = new ScalarField(8, ED25519_L);
     const chunkLen = (sc.bits + 1 + CHUNKS - 1) / CHUNKS;
     this.f = f;
@@ -82,14 +82,14 @@ export class Edwards25519 {
     store<u8>(buf, load<u8>(buf, 31) & 0x7f, 31);
     if (!fromBytesLE<Field25519>(f, y, buf, 32)) return false;
     const u = at(this.t0), v = at(this.t1), v3 = at(this.t2), t = at(this.t3);
-    f.mul(u, y, y);
+    f.sqr(u, y);
     f.mul(v, u, at(this.d));
-    fadd<Field25519>(f, v, v, at(f.one));
-    fsub<Field25519>(f, u, u, at(f.one));
+    f.add(v, v, at(f.one));
+    f.sub(u, u, at(f.one));
     // x = u v^3 (u v^7)^((p-5)/8)
-    f.mul(v3, v, v);
+    f.sqr(v3, v);
     f.mul(v3, v3, v);
-    f.mul(t, v3, v3);
+    f.sqr(t, v3);
     f.mul(t, t, v);
     f.mul(t, t, u);
     fpow<Field25519>(f, t, t, ED25519_SQRT_EXP);
@@ -97,7 +97,7 @@ export class Edwards25519 {
     f.mul(x, t, u);
     // v x^2 must be u (x is a root) or -u (then x * sqrt(-1) is).
     const vx2 = at(this.t4);
-    f.mul(vx2, x, x);
+    f.sqr(vx2, x);
     f.mul(vx2, vx2, v);
     if (!fequal<Field25519>(f, vx2, u)) {
       fneg<Field25519>(f, u, u);
@@ -115,18 +115,18 @@ export class Edwards25519 {
   private dbl(x: usize, y: usize, z: usize, t: usize, wantT: bool): void {
     const f = this.f;
     const a = at(this.t0), b = at(this.t1), c = at(this.t2), h = at(this.t3), e = at(this.t4), g = at(this.t5);
-    f.mul(a, x, x);
-    f.mul(b, y, y);
-    f.mul(c, z, z);
-    fadd<Field25519>(f, c, c, c);
+    f.sqr(a, x);
+    f.sqr(b, y);
+    f.sqr(c, z);
+    f.add(c, c, c);
     // With a = -1 and every intermediate negated (a projective scaling by -1):
     // H = A + B, E = H - (X + Y)^2, G = A - B, F = C + G.
-    fadd<Field25519>(f, h, a, b);
-    fadd<Field25519>(f, e, x, y);
-    f.mul(e, e, e);
-    fsub<Field25519>(f, e, h, e);
-    fsub<Field25519>(f, g, a, b);
-    fadd<Field25519>(f, c, c, g); // F
+    f.add(h, a, b);
+    f.add(e, x, y);
+    f.sqr(e, e);
+    f.sub(e, h, e);
+    f.sub(g, a, b);
+    f.add(c, c, g); // F
     f.mul(x, e, c);
     f.mul(y, g, h);
     f.mul(z, c, g);
@@ -140,22 +140,22 @@ export class Edwards25519 {
     const a = at(this.t0), b = at(this.t1), c = at(this.t2), dd = at(this.t3), e = at(this.t4), h = at(this.t5);
     const ypx = negate ? entry + E : entry;
     const ymx = negate ? entry : entry + E;
-    fsub<Field25519>(f, a, y, x);
+    f.sub(a, y, x);
     f.mul(a, a, ymx);
-    fadd<Field25519>(f, b, y, x);
+    f.add(b, y, x);
     f.mul(b, b, ypx);
     f.mul(c, t, entry + 2 * E);
-    fadd<Field25519>(f, dd, z, z);
-    fsub<Field25519>(f, e, b, a);
-    fadd<Field25519>(f, h, b, a);
+    f.add(dd, z, z);
+    f.sub(e, b, a);
+    f.add(h, b, a);
     // F = D - C, G = D + C (swapped for the negated point, whose 2dxy changes sign).
     const ff = a, g = b;
     if (negate) {
-      fadd<Field25519>(f, ff, dd, c);
-      fsub<Field25519>(f, g, dd, c);
+      f.add(ff, dd, c);
+      f.sub(g, dd, c);
     } else {
-      fsub<Field25519>(f, ff, dd, c);
-      fadd<Field25519>(f, g, dd, c);
+      f.sub(ff, dd, c);
+      f.add(g, dd, c);
     }
     f.mul(x, e, ff);
     f.mul(y, g, h);
@@ -169,20 +169,20 @@ export class Edwards25519 {
     const x1 = p1, y1 = p1 + E, z1 = p1 + 2 * E, t1 = p1 + 3 * E;
     const x2 = p2, y2 = p2 + E, z2 = p2 + 2 * E, t2 = p2 + 3 * E;
     const a = at(this.t0), b = at(this.t1), c = at(this.t2), dd = at(this.t3), e = at(this.t4), h = at(this.t5);
-    fsub<Field25519>(f, a, y1, x1);
-    fsub<Field25519>(f, e, y2, x2);
+    f.sub(a, y1, x1);
+    f.sub(e, y2, x2);
     f.mul(a, a, e);
-    fadd<Field25519>(f, b, y1, x1);
-    fadd<Field25519>(f, e, y2, x2);
+    f.add(b, y1, x1);
+    f.add(e, y2, x2);
     f.mul(b, b, e);
     f.mul(c, t1, t2);
     f.mul(c, c, at(this.d2));
     f.mul(dd, z1, z2);
-    fadd<Field25519>(f, dd, dd, dd);
-    fsub<Field25519>(f, e, b, a);
-    fadd<Field25519>(f, h, b, a);
-    fsub<Field25519>(f, a, dd, c); // F
-    fadd<Field25519>(f, b, dd, c); // G
+    f.add(dd, dd, dd);
+    f.sub(e, b, a);
+    f.add(h, b, a);
+    f.sub(a, dd, c); // F
+    f.add(b, dd, c); // G
     f.mul(x1, e, a);
     f.mul(y1, b, h);
     f.mul(z1, a, b);
@@ -240,8 +240,8 @@ export class Edwards25519 {
       f.mul(x, pt, zi);
       f.mul(y, pt + E, zi);
       const dst = op + <usize>i * 3 * E;
-      fadd<Field25519>(f, dst, y, x);
-      fsub<Field25519>(f, dst + E, y, x);
+      f.add(dst, y, x);
+      f.sub(dst + E, y, x);
       f.mul(dst + 2 * E, x, y);
       f.mul(dst + 2 * E, dst + 2 * E, at(this.d2));
     }

@@ -11,13 +11,14 @@
 // Element arguments are addresses of N-limb vectors; r may alias a or b everywhere.
 
 import {
-  LIMB_BITS, LIMB_MASK, addr, newLimbs, limbsCompare, limbsCopy, limbsFromBytesBE, limbsFromBytesLE,
+  LIMB_BITS, LIMB_MASK, addr, newLimbs, limbsCompare, limbsCopy, limbsEqual, limbsFromBytesBE, limbsFromBytesLE,
   limbsFromWordsBE, limbsIsZero, limbsSetSmall, limbsSubInPlace, limbsToBytesBE, limbsToBytesLE,
 } from "./limbs";
 
 export class FieldBase {
-  /** The prime, canonical limbs. */
+  /** The prime, canonical limbs, and 2p. */
   readonly p: StaticArray<u32>;
+  readonly p2: StaticArray<u32>;
   /** The element 0. */
   readonly zero: StaticArray<u32>;
   /** R^2 mod p, to enter Montgomery form. */
@@ -43,6 +44,10 @@ export class FieldBase {
     limbsToBytesBE(changetype<usize>(e), bytes, addr(p), n);
     unchecked((e[bytes - 1] = unchecked(e[bytes - 1]) - 2));
     this.p = p;
+    const p2 = newLimbs(n);
+    limbsCopy(addr(p2), addr(p), n);
+    doubleNoReduce(addr(p2), n);
+    this.p2 = p2;
     this.zero = newLimbs(n);
     this.invExp = e;
     this.r2 = newLimbs(n);
@@ -69,6 +74,12 @@ export class FieldBase {
 
 /** v = 2v mod p for canonical v (plain limb arithmetic, used only to derive constants). */
 function doubleModP(v: usize, p: usize, n: i32): void {
+  doubleNoReduce(v, n);
+  if (limbsCompare(v, p, n) >= 0) limbsSubInPlace(v, p, n);
+}
+
+/** v = 2v, limbs kept normalized (the top limb takes the carry). */
+function doubleNoReduce(v: usize, n: i32): void {
   let carry: u32 = 0;
   for (let i = 0; i < n; i++) {
     const q = v + ((<usize>i) << 2);
@@ -80,7 +91,6 @@ function doubleModP(v: usize, p: usize, n: i32): void {
       store<u32>(q, x);
     }
   }
-  if (limbsCompare(v, p, n) >= 0) limbsSubInPlace(v, p, n);
 }
 
 /** r = a + b. */
@@ -104,7 +114,7 @@ function doubleModP(v: usize, p: usize, n: i32): void {
 /** r = a^2. */
 // @ts-ignore: decorator
 @inline export function fsqr<F extends FieldBase>(f: F, r: usize, a: usize): void {
-  f.mul(r, a, a);
+  f.sqr(r, a);
 }
 
 /** r = a fully reduced: the unique representative in [0, p), limbs normalized. */
@@ -116,17 +126,16 @@ export function fcanon<F extends FieldBase>(f: F, r: usize, a: usize): void {
   while (limbsCompare(r, p, n) >= 0) limbsSubInPlace(r, p, n);
 }
 
+/** a = 0 (mod p). Every stored element is normalized and below 3p, so that means 0, p or 2p. */
 export function fisZero<F extends FieldBase>(f: F, a: usize): bool {
-  const t = addr(f.t0);
-  fcanon<F>(f, t, a);
-  return limbsIsZero(t, f.n);
+  const n = f.n;
+  return limbsIsZero(a, n) || limbsEqual(a, addr(f.p), n) || limbsEqual(a, addr(f.p2), n);
 }
 
 export function fequal<F extends FieldBase>(f: F, a: usize, b: usize): bool {
   const t = addr(f.t0);
-  fsub<F>(f, t, a, b);
-  fcanon<F>(f, t, t);
-  return limbsIsZero(t, f.n);
+  f.sub(t, a, b);
+  return fisZero<F>(f, t);
 }
 
 /** Parity of the canonical value of a (a in Montgomery form). */
@@ -215,7 +224,7 @@ export function fpow<F extends FieldBase>(f: F, r: usize, a: usize, e: StaticArr
     const byte = <u32>unchecked(e[i]);
     for (let half = 0; half < 2; half++) {
       if (started) {
-        for (let s = 0; s < 4; s++) f.mul(acc, acc, acc);
+        for (let s = 0; s < 4; s++) f.sqr(acc, acc);
       }
       const nib = half == 0 ? byte >>> 4 : byte & 15;
       if (nib != 0) {

@@ -44,6 +44,13 @@ export function limbsIsZero(a: usize, n: i32): bool {
   return acc == 0;
 }
 
+export function limbsEqual(a: usize, b: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    if (load<u32>(a + ((<usize>i) << 2)) != load<u32>(b + ((<usize>i) << 2))) return false;
+  }
+  return true;
+}
+
 /** Compares normalized vectors: -1, 0 or 1. */
 export function limbsCompare(a: usize, b: usize, n: i32): i32 {
   for (let i = n - 1; i >= 0; i--) {

@@ -16,36 +16,135 @@ export class FieldP256 extends FieldBase {
     this.initMontgomery();
   }
 
-  /** r = a*b/R mod p (operand-scanning Montgomery; inputs < 2^257, output < 2^257). */
+  /**
+   * r = a*b/R mod p (inputs < 2^257, output < 2^257). Product scanning: column by column, each column's
+   * Montgomery multiplier m_j taken as soon as the column is complete; p's sparse digits add
+   * shifted m_j into later columns. Column sums stay below 2^62.
+   */
   mul(r: usize, a: usize, b: usize): void {
+    const a0 = <i64>load<u32>(a, 0), a1 = <i64>load<u32>(a, 4), a2 = <i64>load<u32>(a, 8);
+    const a3 = <i64>load<u32>(a, 12), a4 = <i64>load<u32>(a, 16), a5 = <i64>load<u32>(a, 20);
+    const a6 = <i64>load<u32>(a, 24), a7 = <i64>load<u32>(a, 28), a8 = <i64>load<u32>(a, 32);
     const b0 = <i64>load<u32>(b, 0), b1 = <i64>load<u32>(b, 4), b2 = <i64>load<u32>(b, 8);
     const b3 = <i64>load<u32>(b, 12), b4 = <i64>load<u32>(b, 16), b5 = <i64>load<u32>(b, 20);
     const b6 = <i64>load<u32>(b, 24), b7 = <i64>load<u32>(b, 28), b8 = <i64>load<u32>(b, 32);
-    let t0: i64 = 0, t1: i64 = 0, t2: i64 = 0, t3: i64 = 0, t4: i64 = 0, t5: i64 = 0, t6: i64 = 0, t7: i64 = 0, t8: i64 = 0;
-    for (let i: usize = 0; i < 36; i += 4) {
-      const x = <i64>load<u32>(a + i);
-      t0 += x * b0; t1 += x * b1; t2 += x * b2; t3 += x * b3; t4 += x * b4;
-      t5 += x * b5; t6 += x * b6; t7 += x * b7; t8 = x * b8;
-      const m = t0 & MASK;
-      t0 = t1 + (t0 >> 29);
-      t1 = t2;
-      t2 = t3 + (m << 9);
-      t3 = t4;
-      t4 = t5;
-      t5 = t6 + (m << 18);
-      t6 = t7 - (m << 21);
-      t7 = t8 + (m << 24);
-    }
-    t1 += t0 >> 29; store<u32>(r, <u32>(t0 & MASK), 0);
-    t2 += t1 >> 29; store<u32>(r, <u32>(t1 & MASK), 4);
-    t3 += t2 >> 29; store<u32>(r, <u32>(t2 & MASK), 8);
-    t4 += t3 >> 29; store<u32>(r, <u32>(t3 & MASK), 12);
-    t5 += t4 >> 29; store<u32>(r, <u32>(t4 & MASK), 16);
-    t6 += t5 >> 29; store<u32>(r, <u32>(t5 & MASK), 20);
-    t7 += t6 >> 29; store<u32>(r, <u32>(t6 & MASK), 24);
-    store<u32>(r, <u32>(t7 & MASK), 28);
-    store<u32>(r, <u32>(t7 >> 29), 32);
+    let c: i64;
+    c = a0 * b0;
+    const m0 = c & MASK;
+    c >>= 29;
+    c += a0 * b1 + a1 * b0;
+    const m1 = c & MASK;
+    c >>= 29;
+    c += a0 * b2 + a1 * b1 + a2 * b0;
+    const m2 = c & MASK;
+    c >>= 29;
+    c += a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0 + (m0 << 9);
+    const m3 = c & MASK;
+    c >>= 29;
+    c += a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0 + (m1 << 9);
+    const m4 = c & MASK;
+    c >>= 29;
+    c += a0 * b5 + a1 * b4 + a2 * b3 + a3 * b2 + a4 * b1 + a5 * b0 + (m2 << 9);
+    const m5 = c & MASK;
+    c >>= 29;
+    c += a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0 + (m3 << 9) + (m0 << 18);
+    const m6 = c & MASK;
+    c >>= 29;
+    c += a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0 + (m4 << 9) + (m1 << 18) - (m0 << 21);
+    const m7 = c & MASK;
+    c >>= 29;
+    c += a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0 + (m5 << 9) + (m2 << 18) - (m1 << 21) + (m0 << 24);
+    const m8 = c & MASK;
+    c >>= 29;
+    c += a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + (m6 << 9) + (m3 << 18) - (m2 << 21) + (m1 << 24);
+    store<u32>(r, <u32>(c & MASK), 0);
+    c >>= 29;
+    c += a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + (m7 << 9) + (m4 << 18) - (m3 << 21) + (m2 << 24);
+    store<u32>(r, <u32>(c & MASK), 4);
+    c >>= 29;
+    c += a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + (m8 << 9) + (m5 << 18) - (m4 << 21) + (m3 << 24);
+    store<u32>(r, <u32>(c & MASK), 8);
+    c >>= 29;
+    c += a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + (m6 << 18) - (m5 << 21) + (m4 << 24);
+    store<u32>(r, <u32>(c & MASK), 12);
+    c >>= 29;
+    c += a5 * b8 + a6 * b7 + a7 * b6 + a8 * b5 + (m7 << 18) - (m6 << 21) + (m5 << 24);
+    store<u32>(r, <u32>(c & MASK), 16);
+    c >>= 29;
+    c += a6 * b8 + a7 * b7 + a8 * b6 + (m8 << 18) - (m7 << 21) + (m6 << 24);
+    store<u32>(r, <u32>(c & MASK), 20);
+    c >>= 29;
+    c += a7 * b8 + a8 * b7 - (m8 << 21) + (m7 << 24);
+    store<u32>(r, <u32>(c & MASK), 24);
+    c >>= 29;
+    c += a8 * b8 + (m8 << 24);
+    store<u32>(r, <u32>(c & MASK), 28);
+    c >>= 29;
+    store<u32>(r, <u32>c, 32);
   }
+
+  /** r = a^2/R mod p: as mul, with each cross product taken once and doubled. */
+  sqr(r: usize, a: usize): void {
+    const a0 = <i64>load<u32>(a, 0), a1 = <i64>load<u32>(a, 4), a2 = <i64>load<u32>(a, 8);
+    const a3 = <i64>load<u32>(a, 12), a4 = <i64>load<u32>(a, 16), a5 = <i64>load<u32>(a, 20);
+    const a6 = <i64>load<u32>(a, 24), a7 = <i64>load<u32>(a, 28), a8 = <i64>load<u32>(a, 32);
+    const d0 = a0 << 1, d1 = a1 << 1, d2 = a2 << 1, d3 = a3 << 1;
+    const d4 = a4 << 1, d5 = a5 << 1, d6 = a6 << 1, d7 = a7 << 1;
+    let c: i64;
+    c = a0 * a0;
+    const m0 = c & MASK;
+    c >>= 29;
+    c += d0 * a1;
+    const m1 = c & MASK;
+    c >>= 29;
+    c += d0 * a2 + a1 * a1;
+    const m2 = c & MASK;
+    c >>= 29;
+    c += d0 * a3 + d1 * a2 + (m0 << 9);
+    const m3 = c & MASK;
+    c >>= 29;
+    c += d0 * a4 + d1 * a3 + a2 * a2 + (m1 << 9);
+    const m4 = c & MASK;
+    c >>= 29;
+    c += d0 * a5 + d1 * a4 + d2 * a3 + (m2 << 9);
+    const m5 = c & MASK;
+    c >>= 29;
+    c += d0 * a6 + d1 * a5 + d2 * a4 + a3 * a3 + (m3 << 9) + (m0 << 18);
+    const m6 = c & MASK;
+    c >>= 29;
+    c += d0 * a7 + d1 * a6 + d2 * a5 + d3 * a4 + (m4 << 9) + (m1 << 18) - (m0 << 21);
+    const m7 = c & MASK;
+    c >>= 29;
+    c += d0 * a8 + d1 * a7 + d2 * a6 + d3 * a5 + a4 * a4 + (m5 << 9) + (m2 << 18) - (m1 << 21) + (m0 << 24);
+    const m8 = c & MASK;
+    c >>= 29;
+    c += d1 * a8 + d2 * a7 + d3 * a6 + d4 * a5 + (m6 << 9) + (m3 << 18) - (m2 << 21) + (m1 << 24);
+    store<u32>(r, <u32>(c & MASK), 0);
+    c >>= 29;
+    c += d2 * a8 + d3 * a7 + d4 * a6 + a5 * a5 + (m7 << 9) + (m4 << 18) - (m3 << 21) + (m2 << 24);
+    store<u32>(r, <u32>(c & MASK), 4);
+    c >>= 29;
+    c += d3 * a8 + d4 * a7 + d5 * a6 + (m8 << 9) + (m5 << 18) - (m4 << 21) + (m3 << 24);
+    store<u32>(r, <u32>(c & MASK), 8);
+    c >>= 29;
+    c += d4 * a8 + d5 * a7 + a6 * a6 + (m6 << 18) - (m5 << 21) + (m4 << 24);
+    store<u32>(r, <u32>(c & MASK), 12);
+    c >>= 29;
+    c += d5 * a8 + d6 * a7 + (m7 << 18) - (m6 << 21) + (m5 << 24);
+    store<u32>(r, <u32>(c & MASK), 16);
+    c >>= 29;
+    c += d6 * a8 + a7 * a7 + (m8 << 18) - (m7 << 21) + (m6 << 24);
+    store<u32>(r, <u32>(c & MASK), 20);
+    c >>= 29;
+    c += d7 * a8 - (m8 << 21) + (m7 << 24);
+    store<u32>(r, <u32>(c & MASK), 24);
+    c >>= 29;
+    c += a8 * a8 + (m8 << 24);
+    store<u32>(r, <u32>(c & MASK), 28);
+    c >>= 29;
+    store<u32>(r, <u32>c, 32);
+  }
+
 
   /** r = a + b, folded. */
   add(r: usize, a: usize, b: usize): void {

@@ -10,16 +10,16 @@
 //
 // All of this is variable-time: it only ever handles public data (keys, signatures, digests).
 
-import { FieldBase, fadd, fsub, fneg, fisZero, fequal, finv, constFromWords, fromBytesBE } from "./field";
+import { FieldBase, fneg, fisZero, fequal, finv, constFromWords, fromBytesBE } from "./field";
 import { limbsCopy } from "./limbs";
 import { ScalarField, wnaf } from "./scalar";
 
 /** Pieces a scalar is cut into (see above). */
-const CHUNKS: i32 = 4;
+const CHUNKS: i32 = 8;
 /** NAF width for the base point's table (shared by all keys: larger). */
-const W_G: i32 = 8;
+const W_G: i32 = 7;
 /** NAF width for a key's table (one per key: smaller). */
-const W_Q: i32 = 6;
+const W_Q: i32 = 5;
 
 /** Address of a scratch element. */
 // @ts-ignore: decorator
@@ -51,7 +51,6 @@ export class Weierstrass<F extends FieldBase> {
   private readonly t4: StaticArray<u32>;
   private readonly t5: StaticArray<u32>;
   private readonly t6: StaticArray<u32>;
-  private readonly negY: StaticArray<u32>;
   // Scalars and their NAF digits.
   private readonly digitsG: StaticArray<i8>;
   private readonly digitsQ: StaticArray<i8>;
@@ -82,7 +81,6 @@ export class Weierstrass<F extends FieldBase> {
     this.t4 = new StaticArray<u32>(n);
     this.t5 = new StaticArray<u32>(n);
     this.t6 = new StaticArray<u32>(n);
-    this.negY = new StaticArray<u32>(n);
     this.digitsG = new StaticArray<i8>(CHUNKS * chunkLen);
     this.digitsQ = new StaticArray<i8>(CHUNKS * chunkLen);
     const words = sc.words;
@@ -99,13 +97,13 @@ export class Weierstrass<F extends FieldBase> {
   isOnCurve(x: usize, y: usize): bool {
     const f = this.f;
     const l = at(this.t0), rhs = at(this.t1);
-    f.mul(l, y, y);
-    f.mul(rhs, x, x);
+    f.sqr(l, y);
+    f.sqr(rhs, x);
     f.mul(rhs, rhs, x);
-    fsub<F>(f, rhs, rhs, x);
-    fsub<F>(f, rhs, rhs, x);
-    fsub<F>(f, rhs, rhs, x);
-    fadd<F>(f, rhs, rhs, at(this.b));
+    f.sub(rhs, rhs, x);
+    f.sub(rhs, rhs, x);
+    f.sub(rhs, rhs, x);
+    f.add(rhs, rhs, at(this.b));
     return fequal<F>(f, l, rhs);
   }
 
@@ -115,76 +113,80 @@ export class Weierstrass<F extends FieldBase> {
   private dbl(x: usize, y: usize, z: usize): void {
     const f = this.f;
     const delta = at(this.t0), gamma = at(this.t1), beta = at(this.t2), alpha = at(this.t3), t = at(this.t4);
-    f.mul(delta, z, z);
-    f.mul(gamma, y, y);
+    f.sqr(delta, z);
+    f.sqr(gamma, y);
     f.mul(beta, x, gamma);
-    fsub<F>(f, alpha, x, delta);
-    fadd<F>(f, t, x, delta);
+    f.sub(alpha, x, delta);
+    f.add(t, x, delta);
     f.mul(alpha, alpha, t);
-    fadd<F>(f, t, alpha, alpha);
-    fadd<F>(f, alpha, t, alpha);
+    f.add(t, alpha, alpha);
+    f.add(alpha, t, alpha);
     // Z3 = (Y + Z)^2 - gamma - delta
-    fadd<F>(f, t, y, z);
-    f.mul(t, t, t);
-    fsub<F>(f, t, t, gamma);
-    fsub<F>(f, z, t, delta);
+    f.add(t, y, z);
+    f.sqr(t, t);
+    f.sub(t, t, gamma);
+    f.sub(z, t, delta);
     // X3 = alpha^2 - 8 beta
-    fadd<F>(f, beta, beta, beta);
-    fadd<F>(f, beta, beta, beta);
-    f.mul(t, alpha, alpha);
-    fsub<F>(f, t, t, beta);
-    fsub<F>(f, x, t, beta);
+    f.add(beta, beta, beta);
+    f.add(beta, beta, beta);
+    f.sqr(t, alpha);
+    f.sub(t, t, beta);
+    f.sub(x, t, beta);
     // Y3 = alpha (4 beta - X3) - 8 gamma^2
-    fsub<F>(f, beta, beta, x);
+    f.sub(beta, beta, x);
     f.mul(beta, alpha, beta);
-    f.mul(gamma, gamma, gamma);
-    fadd<F>(f, gamma, gamma, gamma);
-    fadd<F>(f, gamma, gamma, gamma);
-    fadd<F>(f, gamma, gamma, gamma);
-    fsub<F>(f, y, beta, gamma);
+    f.sqr(gamma, gamma);
+    f.add(gamma, gamma, gamma);
+    f.add(gamma, gamma, gamma);
+    f.add(gamma, gamma, gamma);
+    f.sub(y, beta, gamma);
   }
 
   /**
-   * Accumulator += affine (x2, y2) (8M + 3S), with the exceptional cases: the accumulator at
-   * infinity, equal points (doubling) and opposite points (infinity).
+   * Accumulator += affine (x2, y2), or (x2, -y2) when `negate` (8M + 3S), with the exceptional
+   * cases: the accumulator at infinity, equal points (doubling) and opposite points (infinity).
+   * Negation is folded in: with R' = S2 + Y1 = -R, R^2 is unchanged and Y3 = R'(X3 - X1 H^2) - Y1 H^3.
    */
-  private addAffine(x2: usize, y2: usize): void {
+  private addAffine(x2: usize, y2: usize, negate: bool): void {
     const f = this.f;
     const n = this.n;
     const x = at(this.ax), y = at(this.ay), z = at(this.az);
     if (this.accInf) {
       limbsCopy(x, x2, n);
-      limbsCopy(y, y2, n);
+      if (negate) fneg<F>(f, y, y2);
+      else limbsCopy(y, y2, n);
       limbsCopy(z, at(f.one), n);
       this.accInf = false;
       return;
     }
     const h = at(this.t5), r = at(this.t6), t0 = at(this.t0), t1 = at(this.t1), t2 = at(this.t2);
-    f.mul(t0, z, z);
+    f.sqr(t0, z);
     f.mul(t1, t0, z);
     f.mul(t0, t0, x2);
     f.mul(t1, t1, y2);
-    fsub<F>(f, h, t0, x);
-    fsub<F>(f, r, t1, y);
+    f.sub(h, t0, x);
+    if (negate) f.add(r, t1, y);
+    else f.sub(r, t1, y);
     if (fisZero<F>(f, h)) {
       if (fisZero<F>(f, r)) this.dbl(x, y, z);
       else this.accInf = true;
       return;
     }
     f.mul(z, z, h);
-    f.mul(t0, h, h);
+    f.sqr(t0, h);
     f.mul(t1, t0, h);
     f.mul(t0, x, t0);
     // X3 = R^2 - H^3 - 2 X1 H^2
-    f.mul(t2, r, r);
-    fsub<F>(f, t2, t2, t1);
-    fsub<F>(f, t2, t2, t0);
-    fsub<F>(f, x, t2, t0);
+    f.sqr(t2, r);
+    f.sub(t2, t2, t1);
+    f.sub(t2, t2, t0);
+    f.sub(x, t2, t0);
     // Y3 = R (X1 H^2 - X3) - Y1 H^3
-    fsub<F>(f, t0, t0, x);
+    if (negate) f.sub(t0, x, t0);
+    else f.sub(t0, t0, x);
     f.mul(t0, r, t0);
     f.mul(t1, y, t1);
-    fsub<F>(f, y, t0, t1);
+    f.sub(y, t0, t1);
   }
 
   /**
@@ -195,8 +197,8 @@ export class Weierstrass<F extends FieldBase> {
     const f = this.f;
     const z1z1 = at(this.t0), z2z2 = at(this.t1), u1 = at(this.t2), u2 = at(this.t3);
     const s1 = at(this.t4), s2 = at(this.t5), t = at(this.t6);
-    f.mul(z1z1, z1, z1);
-    f.mul(z2z2, z2, z2);
+    f.sqr(z1z1, z1);
+    f.sqr(z2z2, z2);
     f.mul(u1, x1, z2z2);
     f.mul(u2, x2, z1z1);
     f.mul(s1, y1, z2);
@@ -204,8 +206,8 @@ export class Weierstrass<F extends FieldBase> {
     f.mul(s2, y2, z1);
     f.mul(s2, s2, z1z1);
     const h = u2, r = s2;
-    fsub<F>(f, h, u2, u1);
-    fsub<F>(f, r, s2, s1);
+    f.sub(h, u2, u1);
+    f.sub(r, s2, s1);
     if (fisZero<F>(f, h)) {
       // Only reachable for P1 == P2 here.
       this.dbl(x1, y1, z1);
@@ -214,17 +216,17 @@ export class Weierstrass<F extends FieldBase> {
     f.mul(z1, z1, z2);
     f.mul(z1, z1, h);
     const h2 = z1z1, h3 = z2z2;
-    f.mul(h2, h, h);
+    f.sqr(h2, h);
     f.mul(h3, h2, h);
     f.mul(u1, u1, h2);
-    f.mul(t, r, r);
-    fsub<F>(f, t, t, h3);
-    fsub<F>(f, t, t, u1);
-    fsub<F>(f, x1, t, u1);
-    fsub<F>(f, u1, u1, x1);
+    f.sqr(t, r);
+    f.sub(t, t, h3);
+    f.sub(t, t, u1);
+    f.sub(x1, t, u1);
+    f.sub(u1, u1, x1);
     f.mul(u1, r, u1);
     f.mul(s1, s1, h3);
-    fsub<F>(f, y1, u1, s1);
+    f.sub(y1, u1, s1);
   }
 
   // ---- tables
@@ -291,7 +293,7 @@ export class Weierstrass<F extends FieldBase> {
         limbsCopy(zi, inv, n);
       }
       const dst = op + <usize>i * 2 * e;
-      f.mul(t, zi, zi);
+      f.sqr(t, zi);
       f.mul(dst, pt, t);
       f.mul(t, t, zi);
       f.mul(dst + e, pt + e, t);
@@ -318,12 +320,7 @@ export class Weierstrass<F extends FieldBase> {
     const e = (<usize>this.n) << 2;
     const idx = j * Weierstrass.perChunk(w) + ((digit < 0 ? -digit : digit) >> 1);
     const x = table + <usize>idx * 2 * e;
-    if (digit > 0) {
-      this.addAffine(x, x + e);
-    } else {
-      fneg<F>(this.f, at(this.negY), x + e);
-      this.addAffine(x, at(this.negY));
-    }
+    this.addAffine(x, x + e, digit < 0);
   }
 
   /** Accumulator = u1*G + u2*Q (u1, u2 < n), Q given by its table. */
@@ -357,7 +354,7 @@ export class Weierstrass<F extends FieldBase> {
     const f = this.f;
     const zi = at(this.t0), t = at(this.t1);
     finv<F>(f, zi, at(this.az));
-    f.mul(t, zi, zi);
+    f.sqr(t, zi);
     f.mul(x, at(this.ax), t);
     f.mul(t, t, zi);
     f.mul(y, at(this.ay), t);
@@ -384,7 +381,7 @@ export class Weierstrass<F extends FieldBase> {
     // x(R) mod n == r  <=>  X == r' Z^2 for r' in {r, r + n} below p (no inversion needed).
     const f = this.f;
     const z2 = at(this.t0);
-    f.mul(z2, at(this.az), at(this.az));
+    f.sqr(z2, at(this.az));
     if (this.matchesX(r, z2)) return true;
     // r + n is a candidate only while it is below p (it always fits in `len` bytes when it is).
     let carry: u64 = 0;
