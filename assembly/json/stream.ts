@@ -352,11 +352,13 @@ export class JsonPointerScanner {
         i = this.scanNumber(base, i, stop);
       } else {
         const c = <u32>load<u8>(base + i);
-        if (isWhitespace(c)) {
+        if (mode == M_LITERAL) {
+          // Checked before whitespace: "n ull" is not null.
+          this.literalByte(c, i);
+        } else if (isWhitespace(c)) {
           i++;
           continue;
-        }
-        if (mode == M_AFTER) {
+        } else if (mode == M_AFTER) {
           this.afterValueByte(c, i);
         } else if (mode == M_VALUE) {
           this.startValue(c, i);
@@ -370,8 +372,6 @@ export class JsonPointerScanner {
         } else if (mode == M_ARRAY_FIRST) {
           if (c == 0x5D) this.closeContainer();
           else this.startValue(c, i);
-        } else if (mode == M_LITERAL) {
-          this.literalByte(c, i);
         } else {
           // M_DONE
           this.fail(JsonError.TrailingData, i, c, "");

@@ -106,11 +106,16 @@ export class JsonObjectWriter {
   }
 }
 
+function numberAsWritten(v: JsonValue): string {
+  return v.numberText()!;
+}
+
 /**
  * Compact JSON text of a parsed value: members in document order (duplicates kept), numbers
- * exactly as originally written. Iterative, so any depth the parser accepted is fine.
+ * exactly as originally written unless `formatNumber` says otherwise (it must return JSON text).
+ * Iterative, so any depth the parser accepted is fine.
  */
-export function stringifyJson(root: JsonValue): string {
+export function stringifyJson(root: JsonValue, formatNumber: (v: JsonValue) => string = numberAsWritten): string {
   const parts = new Array<string>();
   const open = new Array<JsonValue>();
   const next = new Array<i32>();
@@ -120,7 +125,7 @@ export function stringifyJson(root: JsonValue): string {
     switch (value.kind) {
       case JsonKind.Null: parts.push("null"); break;
       case JsonKind.Bool: parts.push(value.asBool() ? "true" : "false"); break;
-      case JsonKind.Number: parts.push(value.numberText()!); break;
+      case JsonKind.Number: parts.push(formatNumber(value)); break;
       case JsonKind.String: parts.push(quoteJsonString(value.asString()!)); break;
       default: {
         parts.push(value.isObject() ? "{" : "[");
