@@ -8,8 +8,11 @@
 // work and 6.9 KB for its table. The base point's table (28 KB) is built on first use.
 
 import { Edwards25519 } from "./ec/edwards25519";
+import { Sha512 } from "./sha512";
 
 let curve: Edwards25519 | null = null;
+let hasher: Sha512 | null = null;
+const challenge = new StaticArray<u8>(64);
 
 function ed(): Edwards25519 {
   let c = curve;
@@ -41,13 +44,34 @@ export class Ed25519PublicKey {
 }
 
 /**
- * Verification given the challenge hash h = SHA-512(R || A || M) (64 bytes): the part of
- * RFC 8032 5.1.7 after hashing. False for a signature that is not 64 bytes, S >= L, or h not 64 bytes.
+ * Verifies an Ed25519 signature (64 bytes: R || S) on msg with a prepared key (RFC 8032 5.1.7).
+ * False for a signature of any other length, non-canonical S, or a failed check.
  */
-export function ed25519VerifyChallenge(key: Ed25519PublicKey, sig: Uint8Array, h: Uint8Array): bool {
-  if (sig.length != 64 || h.length != 64) return false;
+export function ed25519VerifyWithKey(key: Ed25519PublicKey, msg: Uint8Array, sig: Uint8Array): bool {
+  if (sig.length != 64) return false;
   const c = ed();
   if (!c.scalarS(sig.dataStart + 32)) return false;
-  c.scalarK(h.dataStart);
+  let h = hasher;
+  if (h === null) {
+    h = new Sha512();
+    hasher = h;
+  }
+  // k = SHA-512(R || A || M) mod L
+  h.reset();
+  h.updateRaw(sig.dataStart, 32);
+  h.updateRaw(changetype<usize>(key.bytes), 32);
+  h.update(msg);
+  const k = changetype<usize>(challenge);
+  h.finishRaw(k);
+  c.scalarK(k);
   return c.checkR(key.table, sig.dataStart);
+}
+
+/**
+ * One-shot verification with the 32-byte public key. Decoding and preparing the key costs about
+ * as much as a verification: callers that see a key more than once should keep an Ed25519PublicKey.
+ */
+export function ed25519Verify(publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): bool {
+  const key = Ed25519PublicKey.fromBytes(publicKey);
+  return key !== null && ed25519VerifyWithKey(key, msg, sig);
 }

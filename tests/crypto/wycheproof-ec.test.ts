@@ -88,3 +88,48 @@ for (const [file, curve, len, hash] of ECDSA_FILES) {
     });
   });
 }
+
+describe("wycheproof ed25519_test.json", () => {
+  const data = load<EddsaGroup>("ed25519_test.json");
+  let ran = 0;
+  for (const group of data.testGroups) {
+    const pk = hex(group.publicKey.pk);
+    let handle: number | undefined;
+    for (const t of group.tests) {
+      ran++;
+      it(title(t), () => {
+        handle ??= crypto.edKeyLoad(pk);
+        if (t.result === "valid") assert.ok(handle >= 0, "valid case but the public key was rejected");
+        const expected = t.result === "valid";
+        if (handle >= 0) assert.equal(crypto.ed25519VerifyHandle(handle, hex(t.msg), hex(t.sig)), expected, "prepared key");
+        assert.equal(crypto.ed25519VerifyBytes(pk, hex(t.msg), hex(t.sig)), expected, "one-shot");
+      });
+    }
+  }
+  it("ran every test of the file", () => {
+    assert.equal(ran, data.numberOfTests);
+  });
+});
+
+// RFC 7515 Appendix A.3 (ES256, a high-S signature) and A.4 (ES512): JWS compact examples.
+describe("RFC 7515 ECDSA examples", () => {
+  const rfc = join(root, "..", "shared", "vectors", "rfc7515");
+  const cases: [string, number, string][] = [
+    ["rfc7515_A.3", 1, "sha256"],
+    ["rfc7515_A.4", 3, "sha512"],
+  ];
+  for (const [name, curve, hash] of cases) {
+    it(`${name} verifies; a modified payload does not`, () => {
+      const jwk = JSON.parse(readFileSync(join(rfc, `${name}.jwk`), "utf8")) as { x: string; y: string };
+      const jws = readFileSync(join(rfc, `${name}.jwsc`), "utf8").trim();
+      const [header, payload, signature] = jws.split(".");
+      const key = crypto.ecKeyLoad(curve, Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url"));
+      assert.ok(key >= 0);
+      const sig = Buffer.from(signature, "base64url");
+      const digest = createHash(hash).update(`${header}.${payload}`).digest();
+      assert.equal(crypto.ecdsaVerifyDigest(key, digest, sig), true);
+      const other = createHash(hash).update(`${header}.${payload}x`).digest();
+      assert.equal(crypto.ecdsaVerifyDigest(key, other, sig), false);
+    });
+  }
+});

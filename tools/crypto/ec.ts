@@ -2,7 +2,7 @@
 // Prepared keys cannot cross the JS boundary as objects, so they live in a table here and
 // JS holds their index ("handle").
 import { Curve, EcPublicKey, ecdsaVerify } from "../../assembly/crypto/ecdsa";
-import { Ed25519PublicKey, ed25519VerifyChallenge } from "../../assembly/crypto/ed25519";
+import { Ed25519PublicKey, ed25519Verify, ed25519VerifyWithKey } from "../../assembly/crypto/ed25519";
 import { FieldBase, fadd, fsub, finv, fromBytesBE, toBytesBE } from "../../assembly/crypto/ec/field";
 import { FieldP256 } from "../../assembly/crypto/ec/p256";
 import { FieldP384 } from "../../assembly/crypto/ec/p384";
@@ -88,9 +88,18 @@ export function edKeyLoad(pk: Uint8Array): i32 {
   return edKeys.length - 1;
 }
 
-/** Ed25519 verification with a prepared key, given h = SHA-512(R || A || M). */
-export function ed25519VerifyChallengeHandle(handle: i32, sig: Uint8Array, h: Uint8Array): bool {
+/** ed25519VerifyWithKey with a prepared key (false for an unknown handle). */
+export function ed25519VerifyHandle(handle: i32, msg: Uint8Array, sig: Uint8Array): bool {
   if (handle < 0 || handle >= edKeys.length) return false;
-  return ed25519VerifyChallenge(unchecked(edKeys[handle]), sig, h);
+  return ed25519VerifyWithKey(unchecked(edKeys[handle]), msg, sig);
 }
 
+/** One-shot Ed25519 verification with the 32-byte public key. */
+export function ed25519VerifyBytes(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): bool {
+  return ed25519Verify(pk, msg, sig);
+}
+
+/** Forgets every prepared Ed25519 key. */
+export function edKeysClear(): void {
+  edKeys.length = 0;
+}

@@ -5,24 +5,12 @@ import { FieldP256 } from "../../../assembly/crypto/ec/p256";
 import { FieldP521 } from "../../../assembly/crypto/ec/p521";
 import { fadd, fsub, fneg, finv, fequal, fisZero, fromBytesBE, toBytesBE, constSmall } from "../../../assembly/crypto/ec/field";
 import { ScalarField } from "../../../assembly/crypto/ec/scalar";
+import { hexDecode, hexEncode } from "../../../assembly/encoding/hex";
 
-// Test-only hex helpers (no shared byte hex codec exists in assembly/ yet).
-function hexNibble(c: i32): i32 {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return 0;
-}
 function hex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = <u8>((hexNibble(s.charCodeAt(2 * i)) << 4) | hexNibble(s.charCodeAt(2 * i + 1)));
-  return out;
+  return hexDecode(s)!;
 }
-function toHex(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += (b[i] < 16 ? "0" : "") + b[i].toString(16);
-  return s;
-}
+const toHex = hexEncode;
 
 const P256_P = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
 const P256_N = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
