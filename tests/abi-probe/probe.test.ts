@@ -150,3 +150,63 @@ describe("ABI probe: harness and real Envoy agree", () => {
     assert.equal(host.metric("waymark_probe_ticks"), before + 1);
   });
 });
+
+describe("abort in real Envoy and in the harness", () => {
+  it("logs the abort message through proxy_log before the VM traps", async () => {
+    const echo = await startEchoServer("echo");
+    const envoy = await startEnvoy("tests/fixtures/abi-probe/envoy.yaml", { vars: { ECHO_PORT: echo.port, ROOT_ID: "abi-probe", PROBE_CONFIG: "" } });
+    try {
+      const reply = await request(envoy.url("LISTENER_PORT", "/"), { headers: { "x-probe": "trap" } });
+      assert.equal(reply.status, 503, "a trapped plugin fails the stream closed (FAIL_CLOSED is Envoy's default)");
+      const line = await envoy.waitForLog(/abort: probe asked to trap at tests\/fixtures\/abi-probe\/index\.ts:\d+:\d+/);
+      assert.match(line, /critical/);
+    } finally {
+      await envoy.stop();
+      await echo.close();
+    }
+
+    const host = new ProxyWasmHost({ wasm: PROBE, rootId: "abi-probe" });
+    assert.equal((await host.start()).ok, true);
+    const stream = host.openStream();
+    assert.throws(() => stream.sendRequestHeaders({ "x-probe": "trap" }), (err: Error) => err.name === "Error" && /trapped in proxy_on_request_headers/.test(err.message));
+    assert.match(host.logsAt("critical").join("\n"), /abort: probe asked to trap at tests\/fixtures\/abi-probe\/index\.ts:\d+:\d+/);
+    assert.ok(host.trapped, "the host remembers the VM is dead");
+  });
+
+  it("a configuration the plugin refuses is reported with its log line, in Envoy and in the harness", async () => {
+    const host = new ProxyWasmHost({ wasm: PROBE, rootId: "abi-probe", pluginConfig: "fail=yes" });
+    const started = await host.start();
+    assert.equal(started.ok, false);
+    assert.deepEqual(started.logs.filter((l) => l.level === "error").map((l) => l.message), ["probe refused its configuration: fail=yes"]);
+
+    const echo = await startEchoServer("echo");
+    try {
+      await assert.rejects(
+        startEnvoy("tests/fixtures/abi-probe/envoy.yaml", { vars: { ECHO_PORT: echo.port, ROOT_ID: "abi-probe", PROBE_CONFIG: "fail=yes" }, readyTimeoutMs: 15_000 }),
+        /probe refused its configuration: fail=yes/,
+      );
+    } finally {
+      await echo.close();
+    }
+  });
+
+  it("an empty root_id selects the module's plugin; an unknown one is refused with the ids on offer", async () => {
+    const empty = new ProxyWasmHost({ wasm: PROBE, rootId: "" });
+    assert.equal((await empty.start()).ok, true);
+    const unknown = new ProxyWasmHost({ wasm: PROBE, rootId: "nope" });
+    const started = await unknown.start();
+    assert.equal(started.ok, false);
+    assert.match(started.logs.map((l) => l.message).join("\n"), /no plugin in this module has root_id 'nope' \(it offers: abi-probe\)/);
+
+    const echo = await startEchoServer("echo");
+    const envoy = await startEnvoy("tests/fixtures/abi-probe/envoy.yaml", { vars: { ECHO_PORT: echo.port, ROOT_ID: "", PROBE_CONFIG: "" } });
+    try {
+      const reply = await request(envoy.url("LISTENER_PORT", "/"), { headers: { "x-probe": "props" } });
+      assert.equal(reply.status, 200);
+      assert.ok(reply.json().headers.some(([k]: [string, string]) => k === "x-prop-root-id"), "the probe ran under an empty root_id");
+    } finally {
+      await envoy.stop();
+      await echo.close();
+    }
+  });
+});

@@ -3,10 +3,13 @@
 export type HeaderInput = Record<string, string | string[]> | ReadonlyArray<readonly [string, string]>;
 
 /** UTF-8 text -> the latin1 string whose chars are its bytes (how the map stores values). */
-const ASCII = /^[\x00-\x7f]*$/;
-export const toWire = (s: string): string => (ASCII.test(s) ? s : Buffer.from(s, "utf8").toString("latin1"));
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+export const toWire = (s: string): string => (isAscii(s) ? s : Buffer.from(s, "utf8").toString("latin1"));
 /** The inverse of toWire. */
-export const fromWire = (s: string): string => (ASCII.test(s) ? s : Buffer.from(s, "latin1").toString("utf8"));
+export const fromWire = (s: string): string => (isAscii(s) ? s : Buffer.from(s, "latin1").toString("utf8"));
 
 export class HeaderMap {
   private entries: Array<[string, string]> = [];

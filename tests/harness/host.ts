@@ -291,12 +291,13 @@ export class ProxyWasmHost {
   // Views of module memory, rebuilt only when the memory grew (a grown memory has a new buffer).
   private memCache = new Uint8Array(0);
   private viewCache = new DataView(new ArrayBuffer(0));
+  // Growing a wasm memory detaches its old buffer, so a zero-length cached view means "grown: rebuild".
   private get mem(): Uint8Array {
-    if (this.memCache.buffer !== this.exports.memory.buffer) this.refreshViews();
+    if (this.memCache.byteLength === 0) this.refreshViews();
     return this.memCache;
   }
   private get view(): DataView {
-    if (this.viewCache.buffer !== this.exports.memory.buffer) this.refreshViews();
+    if (this.viewCache.byteLength === 0) this.refreshViews();
     return this.viewCache;
   }
   private refreshViews(): void {
