@@ -4,7 +4,7 @@ import {
   proxy_remove_header_map_value, proxy_get_header_map_pairs, proxy_set_header_map_pairs, proxy_get_header_map_size,
 } from "./imports";
 import { MapType, Status } from "./enums";
-import { RET_PTR, RET_SIZE, RET_EXTRA, takeHostString, takeHostBytes, clearResultSlots, keyUtf8, keyUtf8Length, valueUtf8, valueUtf8Length } from "./memory";
+import { RET_PTR, RET_SIZE, RET_EXTRA, takeHostString, takeHostBytes, clearResultSlots, keyScratch, valueScratch } from "./memory";
 import { HeaderPair, encodePairs, decodePairs } from "./pairs";
 
 export class HeaderMap {
@@ -12,30 +12,30 @@ export class HeaderMap {
 
   /** The first value of the header (the host returns only the first of a repeated header), or null. */
   get(name: string): string | null {
-    const key = keyUtf8(name);
+    const key = keyScratch.write(name);
     clearResultSlots();
-    const status = proxy_get_header_map_value(this.mapType, key, keyUtf8Length, RET_PTR, RET_SIZE);
+    const status = proxy_get_header_map_value(this.mapType, key, keyScratch.length, RET_PTR, RET_SIZE);
     if (status != Status.Ok) return null;
     return takeHostString();
   }
 
   add(name: string, value: string): Status {
-    const k = keyUtf8(name);
-    const v = valueUtf8(value);
-    return <Status>proxy_add_header_map_value(this.mapType, k, keyUtf8Length, v, valueUtf8Length);
+    const k = keyScratch.write(name);
+    const v = valueScratch.write(value);
+    return <Status>proxy_add_header_map_value(this.mapType, k, keyScratch.length, v, valueScratch.length);
   }
 
   /** Sets the header to this single value (adds it when absent). */
   replace(name: string, value: string): Status {
-    const k = keyUtf8(name);
-    const v = valueUtf8(value);
-    return <Status>proxy_replace_header_map_value(this.mapType, k, keyUtf8Length, v, valueUtf8Length);
+    const k = keyScratch.write(name);
+    const v = valueScratch.write(value);
+    return <Status>proxy_replace_header_map_value(this.mapType, k, keyScratch.length, v, valueScratch.length);
   }
 
   /** Removes every value of the header. */
   remove(name: string): Status {
-    const k = keyUtf8(name);
-    return <Status>proxy_remove_header_map_value(this.mapType, k, keyUtf8Length);
+    const k = keyScratch.write(name);
+    return <Status>proxy_remove_header_map_value(this.mapType, k, keyScratch.length);
   }
 
   /** All pairs in order, repeated headers included. */

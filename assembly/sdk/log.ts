@@ -1,11 +1,11 @@
 // Logging through the host (Envoy prints these as "wasm log <plugin> <vm>: message").
 import { proxy_log, proxy_get_log_level } from "./imports";
 import { LogLevel } from "./enums";
-import { RET_EXTRA, valueUtf8, valueUtf8Length } from "./memory";
+import { RET_EXTRA, valueScratch } from "./memory";
 
 export function log(level: LogLevel, message: string): void {
-  const ptr = valueUtf8(message);
-  proxy_log(level, ptr, valueUtf8Length);
+  const ptr = valueScratch.write(message);
+  proxy_log(level, ptr, valueScratch.length);
 }
 
 export function logTrace(message: string): void { log(LogLevel.Trace, message); }

@@ -41,37 +41,31 @@ export function clearResultSlots(): void {
   store<u64>(RESULT_SLOTS + 8, 0);
 }
 
-// Two scratch areas for the UTF-8 of names and values passed to the host, so a header get or add allocates
-// nothing on the way in. Strings too long for them fall back to an allocation held until the next call.
+/**
+ * A static area for the UTF-8 of a name or value passed to the host, so a header get or add allocates nothing
+ * on the way in. A string too long for it falls back to an allocation, held until the next write.
+ */
+export class Utf8Scratch {
+  /** Byte length of the last string written. */
+  length: usize = 0;
+  private overflow: ArrayBuffer | null = null;
+
+  constructor(private readonly area: usize, private readonly capacity: usize) {}
+
+  /** Writes the UTF-8 of `s` and returns where it is; valid until the next write. */
+  write(s: string): usize {
+    if (<usize>s.length * 3 <= this.capacity) {
+      this.length = String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, this.area);
+      return this.area;
+    }
+    const buf = String.UTF8.encode(s);
+    this.overflow = buf;
+    this.length = <usize>buf.byteLength;
+    return changetype<usize>(buf);
+  }
+}
+
 const SCRATCH_BYTES: usize = 2048;
-const SCRATCH_KEY: usize = memory.data(<i32>SCRATCH_BYTES);
-const SCRATCH_VALUE: usize = memory.data(<i32>SCRATCH_BYTES);
-let scratchKeyOverflow: ArrayBuffer | null = null;
-let scratchValueOverflow: ArrayBuffer | null = null;
-/** Byte lengths of the last strings written by keyUtf8 and valueUtf8. */
-export let keyUtf8Length: usize = 0;
-export let valueUtf8Length: usize = 0;
-
-/** The UTF-8 of `s` for the host's key argument; valid until the next keyUtf8 call. */
-export function keyUtf8(s: string): usize {
-  if (<usize>s.length * 3 <= SCRATCH_BYTES) {
-    keyUtf8Length = String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, SCRATCH_KEY);
-    return SCRATCH_KEY;
-  }
-  const buf = String.UTF8.encode(s);
-  scratchKeyOverflow = buf;
-  keyUtf8Length = <usize>buf.byteLength;
-  return changetype<usize>(buf);
-}
-
-/** The UTF-8 of `s` for the host's value argument; valid until the next valueUtf8 call. */
-export function valueUtf8(s: string): usize {
-  if (<usize>s.length * 3 <= SCRATCH_BYTES) {
-    valueUtf8Length = String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, SCRATCH_VALUE);
-    return SCRATCH_VALUE;
-  }
-  const buf = String.UTF8.encode(s);
-  scratchValueOverflow = buf;
-  valueUtf8Length = <usize>buf.byteLength;
-  return changetype<usize>(buf);
-}
+/** For the key argument of a host call, and for its value argument: two, since some calls take both. */
+export const keyScratch = new Utf8Scratch(memory.data(<i32>SCRATCH_BYTES), SCRATCH_BYTES);
+export const valueScratch = new Utf8Scratch(memory.data(<i32>SCRATCH_BYTES), SCRATCH_BYTES);

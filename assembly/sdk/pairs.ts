@@ -56,11 +56,22 @@ function pairsCount(ptr: usize, size: usize): i32 {
   return expected == <u64>size ? <i32>n : -1;
 }
 
-export function decodePairs(ptr: usize, size: usize): HeaderPair[] | null {
+function headerPairAt(key: string, valuePtr: usize, valueLen: u32): HeaderPair {
+  return new HeaderPair(key, String.UTF8.decodeUnsafe(valuePtr, valueLen));
+}
+
+function bytesPairAt(key: string, valuePtr: usize, valueLen: u32): BytesPair {
+  const value = new Uint8Array(valueLen);
+  if (valueLen > 0) memory.copy(value.dataStart, valuePtr, valueLen);
+  return new BytesPair(key, value);
+}
+
+/** Walks a well-framed pairs buffer, building each pair with `make` from its key and the span of its value. */
+function decodeWith<P>(ptr: usize, size: usize, make: (key: string, valuePtr: usize, valueLen: u32) => P): P[] | null {
   if (size == 0) return [];
   const n = pairsCount(ptr, size);
   if (n < 0) return null;
-  const out = new Array<HeaderPair>(n);
+  const out = new Array<P>(n);
   let data = ptr + 4 + <usize>n * 8;
   for (let i = 0; i < n; i++) {
     const at = ptr + 4 + <usize>i * 8;
@@ -68,31 +79,18 @@ export function decodePairs(ptr: usize, size: usize): HeaderPair[] | null {
     const vlen = load<u32>(at, 4);
     const key = String.UTF8.decodeUnsafe(data, klen);
     data += klen + 1;
-    const value = String.UTF8.decodeUnsafe(data, vlen);
+    unchecked((out[i] = make(key, data, vlen)));
     data += vlen + 1;
-    unchecked((out[i] = new HeaderPair(key, value)));
   }
   return out;
 }
 
+export function decodePairs(ptr: usize, size: usize): HeaderPair[] | null {
+  return decodeWith<HeaderPair>(ptr, size, headerPairAt);
+}
+
 export function decodeBytesPairs(ptr: usize, size: usize): BytesPair[] | null {
-  if (size == 0) return [];
-  const n = pairsCount(ptr, size);
-  if (n < 0) return null;
-  const out = new Array<BytesPair>(n);
-  let data = ptr + 4 + <usize>n * 8;
-  for (let i = 0; i < n; i++) {
-    const at = ptr + 4 + <usize>i * 8;
-    const klen = load<u32>(at);
-    const vlen = load<u32>(at, 4);
-    const key = String.UTF8.decodeUnsafe(data, klen);
-    data += klen + 1;
-    const value = new Uint8Array(vlen);
-    if (vlen > 0) memory.copy(value.dataStart, data, vlen);
-    data += vlen + 1;
-    unchecked((out[i] = new BytesPair(key, value)));
-  }
-  return out;
+  return decodeWith<BytesPair>(ptr, size, bytesPairAt);
 }
 
 /** Decodes a pairs buffer held in a managed array (nested maps inside property values). */
