@@ -8,6 +8,7 @@ import { FieldP256 } from "../../assembly/crypto/ec/p256";
 import { FieldP384 } from "../../assembly/crypto/ec/p384";
 import { FieldP521 } from "../../assembly/crypto/ec/p521";
 import { Field25519 } from "../../assembly/crypto/ec/fe25519";
+import { HashAlg, digest } from "../../assembly/crypto/hash-alg";
 
 const ecKeys = new Array<EcPublicKey>();
 
@@ -23,6 +24,17 @@ export function ecKeyLoad(curve: i32, x: Uint8Array, y: Uint8Array): i32 {
 export function ecdsaVerifyDigest(handle: i32, digest: Uint8Array, sig: Uint8Array): bool {
   if (handle < 0 || handle >= ecKeys.length) return false;
   return ecdsaVerify(unchecked(ecKeys[handle]), digest, sig);
+}
+
+/**
+ * JWS ES256 / ES384 / ES512 over a signing input: hashes msg in wasm with the SHA-2 the curve's
+ * algorithm uses (P-256: SHA-256, P-384: SHA-384, P-521: SHA-512), then ecdsaVerify.
+ */
+export function ecdsaVerifyMessage(handle: i32, msg: Uint8Array, sig: Uint8Array): bool {
+  if (handle < 0 || handle >= ecKeys.length) return false;
+  const key = unchecked(ecKeys[handle]);
+  const alg = key.curve == Curve.P256 ? HashAlg.SHA256 : key.curve == Curve.P384 ? HashAlg.SHA384 : HashAlg.SHA512;
+  return ecdsaVerify(key, digest(alg, msg), sig);
 }
 
 /** One-shot: prepare the key (x, y big-endian, full coordinate length) and verify. */
