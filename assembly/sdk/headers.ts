@@ -19,6 +19,15 @@ export class HeaderMap {
     return takeHostString();
   }
 
+  /** As get, as the raw bytes: header values need not be UTF-8, and hashing must see what Envoy sees. */
+  getBytes(name: string): Uint8Array | null {
+    const key = keyScratch.write(name);
+    clearResultSlots();
+    const status = proxy_get_header_map_value(this.mapType, key, keyScratch.length, RET_PTR, RET_SIZE);
+    if (status != Status.Ok) return null;
+    return takeHostBytes();
+  }
+
   add(name: string, value: string): Status {
     const k = keyScratch.write(name);
     const v = valueScratch.write(value);
