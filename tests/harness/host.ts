@@ -83,6 +83,8 @@ interface Exports {
   [name: string]: unknown;
 }
 
+type ExportFn = (...a: number[]) => number | bigint | void;
+
 const ROOT_CONTEXT_ID = 1;
 const utf8Decoder = new TextDecoder();
 const utf8Encoder = new TextEncoder();
@@ -134,6 +136,7 @@ export class ProxyWasmHost {
   private foreignArgs: Uint8Array | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private depth = 0;
+  private readonly exportCache = new Map<string, ExportFn>();
   private localReplyPending = false;
   /** Errors (traps included) from asynchronous deliveries, which have no caller to throw to. */
   readonly asyncErrors: unknown[] = [];
@@ -261,7 +264,11 @@ export class ProxyWasmHost {
   /** Calls an export; a trap is recorded and rethrown as WasmTrap with the plugin's last logs. */
   call(name: string, ...args: number[]): number {
     if (this.trapped) throw this.trapped;
-    const fn = this.exports[name] as ((...a: number[]) => number | bigint | void) | undefined;
+    let fn = this.exportCache.get(name);
+    if (fn === undefined) {
+      fn = this.exports[name] as ExportFn | undefined;
+      if (fn) this.exportCache.set(name, fn);
+    }
     if (typeof fn !== "function") return 0;
     const saved = this.effectiveContext;
     this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : ROOT_CONTEXT_ID;
@@ -312,11 +319,7 @@ export class ProxyWasmHost {
   }
   private readLatin1(ptr: number, len: number): string {
     const mem = this.mem;
-    if (len <= 64) {
-      let out = "";
-      for (let i = ptr; i < ptr + len; i++) out += String.fromCharCode(mem[i]);
-      return out;
-    }
+    if (len <= 256) return String.fromCharCode.apply(null, mem.subarray(ptr, ptr + len) as unknown as number[]);
     return Buffer.from(mem.subarray(ptr, ptr + len)).toString("latin1");
   }
   /** As give(), for a wire string (one char per byte), written straight into module memory. */
