@@ -5,6 +5,7 @@ import { allocateForHost } from "./memory";
 import { getPropertyString } from "./properties";
 import { logError } from "./log";
 import "./abort"; // parsed so the build can route abort to it
+import { readTestTrapSwitch, trapIfRequested } from "./test-trap";
 
 const roots = new Map<u32, RootContext>();
 const streams = new Map<u32, HttpContext>();
@@ -41,6 +42,7 @@ export function proxy_on_context_create(contextId: u32, parentId: u32): void {
 }
 
 export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): bool {
+  readTestTrapSwitch(vmConfigSize);
   return roots.has(rootId) ? roots.get(rootId).onVmStart(vmConfigSize) : true;
 }
 
@@ -65,6 +67,7 @@ export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders:
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+  trapIfRequested();
   return streams.has(contextId) ? streams.get(contextId).onRequestHeaders(numHeaders, endOfStream != 0) : 0;
 }
 
