@@ -1,8 +1,12 @@
-// SHA-256 (FIPS 180-4 §6.2). Incremental (Sha256) and one-shot (sha256, sha256Range) forms.
+// SHA-256 (FIPS 180-4 §6.2) and SHA-224 (§6.3: other initial state, truncated output; needed only
+// for RSA-PSS parameter sets outside JOSE). Incremental (Sha256) and one-shot (sha256, sha256Range) forms.
 // Ranges are hashed in place, so callers (JWS signing input, HMAC, Ed25519 R || A || M) never
 // concatenate. Out-of-range start/end are clamped to the array, never trapped on.
 
+import { mdAbsorb, mdFinish } from "./md-block";
+
 export const SHA256_SIZE: i32 = 32;
+export const SHA224_SIZE: i32 = 28;
 export const SHA256_BLOCK: i32 = 64;
 
 // Round constants: first 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -19,6 +23,9 @@ const K: StaticArray<u32> = [
 
 // Message schedule scratch, shared by all instances (wasm is single-threaded, compress is not re-entrant).
 const W = new StaticArray<u32>(64);
+
+const IV256: StaticArray<u32> = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+const IV224: StaticArray<u32> = [0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4];
 
 /** Compresses one 64-byte block at `block` into the eight-word state at `h`. */
 function compress(h: usize, block: usize): void {
@@ -51,26 +58,32 @@ function compress(h: usize, block: usize): void {
   store<u32>(h, load<u32>(h, 28) + hh, 28);
 }
 
+/** Incremental SHA-256, or SHA-224 when constructed with `is224 = true`. */
 export class Sha256 {
   /** Chaining state (8 words) followed by the partial block (64 bytes). */
   private state: StaticArray<u32> = new StaticArray<u32>(8 + 16);
   private buffered: i32 = 0;
   private total: u64 = 0;
+  readonly is224: bool;
 
-  constructor() {
+  constructor(is224: bool = false) {
+    this.is224 = is224;
     this.reset();
   }
 
+  /** Digest length in bytes (32, or 28 for SHA-224). */
+  get size(): i32 {
+    return this.is224 ? SHA224_SIZE : SHA256_SIZE;
+  }
+
   reset(): Sha256 {
-    const h = changetype<usize>(this.state);
-    store<u32>(h, 0x6a09e667); store<u32>(h, 0xbb67ae85, 4); store<u32>(h, 0x3c6ef372, 8); store<u32>(h, 0xa54ff53a, 12);
-    store<u32>(h, 0x510e527f, 16); store<u32>(h, 0x9b05688c, 20); store<u32>(h, 0x1f83d9ab, 24); store<u32>(h, 0x5be0cd19, 28);
+    memory.copy(changetype<usize>(this.state), changetype<usize>(this.is224 ? IV224 : IV256), 32);
     this.buffered = 0;
     this.total = 0;
     return this;
   }
 
-  /** Makes this hasher continue from another's state (HMAC keeps the keyed inner/outer states this way). */
+  /** Makes this hasher continue from another's state (same variant; HMAC keeps its keyed states this way). */
   copyFrom(other: Sha256): Sha256 {
     memory.copy(changetype<usize>(this.state), changetype<usize>(other.state), 96);
     this.buffered = other.buffered;
@@ -89,47 +102,21 @@ export class Sha256 {
   /** Absorbs `len` bytes at `ptr` (the caller guarantees they are readable). */
   updateRaw(ptr: usize, len: usize): void {
     const h = changetype<usize>(this.state);
-    const buf = h + 32;
     this.total += <u64>len;
-    let n = <usize>this.buffered;
-    if (n > 0) {
-      const take = min<usize>(64 - n, len);
-      memory.copy(buf + n, ptr, take);
-      n += take; ptr += take; len -= take;
-      if (n < 64) { this.buffered = <i32>n; return; }
-      compress(h, buf);
-      n = 0;
-    }
-    while (len >= 64) {
-      compress(h, ptr);
-      ptr += 64; len -= 64;
-    }
-    if (len > 0) memory.copy(buf, ptr, len);
-    this.buffered = <i32>len;
+    this.buffered = mdAbsorb(h, h + 32, this.buffered, ptr, len, 64, compress);
   }
 
-  /** Writes the 32-byte digest to `out`. The hasher must be reset before reuse. */
+  /** Writes the digest (32 or 28 bytes) to `out`. The hasher must be reset before reuse. */
   finishRaw(out: usize): void {
     const h = changetype<usize>(this.state);
-    const buf = h + 32;
-    let n = <usize>this.buffered;
-    const bits = this.total << 3;
-    store<u8>(buf + n, 0x80);
-    n++;
-    if (n > 56) {
-      memory.fill(buf + n, 0, 64 - n);
-      compress(h, buf);
-      n = 0;
-    }
-    memory.fill(buf + n, 0, 56 - n);
-    store<u64>(buf + 56, bswap<u64>(bits));
-    compress(h, buf);
-    for (let i: usize = 0; i < 8; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(h + (i << 2))));
+    mdFinish(h, h + 32, this.buffered, this.total, 64, compress);
+    const words: usize = this.is224 ? 7 : 8;
+    for (let i: usize = 0; i < words; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(h + (i << 2))));
   }
 
-  /** The 32-byte digest of everything absorbed; the hasher must be reset before reuse. */
+  /** The digest of everything absorbed; the hasher must be reset before reuse. */
   digest(): Uint8Array {
-    const out = new Uint8Array(SHA256_SIZE);
+    const out = new Uint8Array(this.size);
     this.finishRaw(out.dataStart);
     return out;
   }

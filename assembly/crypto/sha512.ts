@@ -2,6 +2,8 @@
 // different initial state and a truncated output for SHA-384. Ranges are hashed in place
 // (Ed25519 hashes R || A || M as three updates). Out-of-range start/end are clamped, never trapped on.
 
+import { mdAbsorb, mdFinish } from "./md-block";
+
 export const SHA512_SIZE: i32 = 64;
 export const SHA384_SIZE: i32 = 48;
 export const SHA512_BLOCK: i32 = 128;
@@ -114,41 +116,14 @@ export class Sha512 {
   /** Absorbs `len` bytes at `ptr` (the caller guarantees they are readable). */
   updateRaw(ptr: usize, len: usize): void {
     const h = changetype<usize>(this.state);
-    const buf = h + 64;
     this.total += <u64>len;
-    let n = <usize>this.buffered;
-    if (n > 0) {
-      const take = min<usize>(128 - n, len);
-      memory.copy(buf + n, ptr, take);
-      n += take; ptr += take; len -= take;
-      if (n < 128) { this.buffered = <i32>n; return; }
-      compress(h, buf);
-      n = 0;
-    }
-    while (len >= 128) {
-      compress(h, ptr);
-      ptr += 128; len -= 128;
-    }
-    if (len > 0) memory.copy(buf, ptr, len);
-    this.buffered = <i32>len;
+    this.buffered = mdAbsorb(h, h + 64, this.buffered, ptr, len, 128, compress);
   }
 
   /** Writes the digest (64 or 48 bytes) to `out`. The hasher must be reset before reuse. */
   finishRaw(out: usize): void {
     const h = changetype<usize>(this.state);
-    const buf = h + 64;
-    let n = <usize>this.buffered;
-    const bits = this.total << 3;
-    store<u8>(buf + n, 0x80);
-    n++;
-    if (n > 112) {
-      memory.fill(buf + n, 0, 128 - n);
-      compress(h, buf);
-      n = 0;
-    }
-    memory.fill(buf + n, 0, 120 - n);
-    store<u64>(buf + 120, bswap<u64>(bits));
-    compress(h, buf);
+    mdFinish(h, h + 64, this.buffered, this.total, 128, compress);
     const words: usize = this.is384 ? 6 : 8;
     for (let i: usize = 0; i < words; i++) store<u64>(out + (i << 3), bswap<u64>(load<u64>(h + (i << 3))));
   }

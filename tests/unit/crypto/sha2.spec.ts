@@ -1,8 +1,9 @@
-// SHA-256/384/512 known answers (FIPS 180-4 examples / NIST CSHA vectors): empty, "abc", the
+// SHA-1, SHA-224, SHA-256/384/512 known answers (FIPS 180-4 examples / NIST CSHA vectors): empty, "abc", the
 // 448-bit and 896-bit messages, one million 'a'; plus incremental updates split at every offset.
 import { sha256, sha256Range, Sha256 } from "../../../assembly/crypto/sha256";
 import { sha384, sha512, sha512Range, Sha512 } from "../../../assembly/crypto/sha512";
 import { hexEncode } from "../../../assembly/encoding/hex";
+import { HashAlg, Hasher, digest, digestSize, isHashAlg } from "../../../assembly/crypto/hash-alg";
 
 function ascii(s: string): Uint8Array {
   return Uint8Array.wrap(String.UTF8.encode(s));
@@ -102,5 +103,45 @@ describe("SHA-512", () => {
   it("range hashing without copying", () => {
     const m = ascii("--abc--");
     expect(hexEncode(sha512Range(m, 2, 5))).toBe(hexEncode(sha512(ascii("abc"))));
+  });
+});
+
+// SHA-224 and SHA-1 are reached through Hasher (only RSA-PSS parameter sets use them).
+function hashHex(alg: HashAlg, m: Uint8Array): string {
+  return hexEncode(digest(alg, m));
+}
+
+describe("SHA-224 and SHA-1 through Hasher", () => {
+  it("known answers (empty, abc, 448-bit, one million 'a')", () => {
+    const a = new Uint8Array(1000000);
+    a.fill(0x61);
+    expect(hashHex(HashAlg.SHA224, new Uint8Array(0))).toBe("d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f");
+    expect(hashHex(HashAlg.SHA224, ascii("abc"))).toBe("23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7");
+    expect(hashHex(HashAlg.SHA224, ascii(M448))).toBe("75388b16512776cc5dba5da1fd890150b0c6455cb4f58b1952522525");
+    expect(hashHex(HashAlg.SHA224, a)).toBe("20794655980c91d8bbb4c1ea97618a4bf03f42581948b2ee4ee7ad67");
+    expect(hashHex(HashAlg.SHA1, new Uint8Array(0))).toBe("da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    expect(hashHex(HashAlg.SHA1, ascii("abc"))).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
+    expect(hashHex(HashAlg.SHA1, ascii(M448))).toBe("84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    expect(hashHex(HashAlg.SHA1, a)).toBe("34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  });
+  it("Hasher agrees with the one-shot functions and splits anywhere", () => {
+    const m = ascii(M896 + M448);
+    const algs: HashAlg[] = [HashAlg.SHA256, HashAlg.SHA384, HashAlg.SHA512, HashAlg.SHA1, HashAlg.SHA224];
+    expect(hashHex(HashAlg.SHA256, m)).toBe(hexEncode(sha256(m)));
+    expect(hashHex(HashAlg.SHA384, m)).toBe(hexEncode(sha384(m)));
+    expect(hashHex(HashAlg.SHA512, m)).toBe(hexEncode(sha512(m)));
+    for (let i = 0; i < algs.length; i++) {
+      const want = hashHex(algs[i], m);
+      expect(digestSize(algs[i])).toBe(want.length >> 1);
+      const h = new Hasher(algs[i]);
+      for (let cut = 0; cut <= m.length; cut += 7) {
+        h.reset().update(m, 0, cut).update(m, cut);
+        expect(hexEncode(h.digest())).toBe(want);
+      }
+    }
+  });
+  it("an unknown algorithm value hashes to nothing", () => {
+    expect(digest(<HashAlg>9, ascii("abc")).length).toBe(0);
+    expect(isHashAlg(9)).toBe(false);
   });
 });
