@@ -1,0 +1,189 @@
+// Finding tokens in a request the way Envoy's jwt_authn extractor does: every value of every configured
+// header (with the value prefix found anywhere in the value, then the token from the first base64url
+// character on), the first value of each configured query parameter, the first cookie of each configured name
+// (surrounding double quotes removed). Also the rewrites `forward: false` needs.
+import { HeaderPair } from "../../assembly/sdk";
+import { TenantConfig, TokenLocation, LocationKind } from "./config";
+
+/** A token and where it was found. */
+export class FoundToken {
+  constructor(public readonly token: string, public readonly location: i32) {}
+}
+
+/** Cookie headers read per request: a bound on work, not on correctness (real clients send one). */
+const MAX_COOKIE_HEADERS: i32 = 64;
+
+/** Every token in the request, in location order; identical tokens found twice are kept once. */
+export function extractTokens(config: TenantConfig, pairs: HeaderPair[], path: string): FoundToken[] {
+  const out = new Array<FoundToken>();
+  const locations = config.locations;
+  for (let l = 0; l < locations.length; l++) {
+    const location = unchecked(locations[l]);
+    if (location.kind == LocationKind.Header) {
+      for (let i = 0; i < pairs.length; i++) {
+        const pair = unchecked(pairs[i]);
+        if (pair.key != location.name) continue;
+        const token = tokenFromHeaderValue(pair.value, location.prefix);
+        if (token !== null) addToken(out, token, l);
+      }
+    } else if (location.kind == LocationKind.Param) {
+      const value = queryParam(path, location.name);
+      if (value !== null) addToken(out, value, l);
+    } else {
+      const value = cookieValue(pairs, location.name);
+      if (value !== null) addToken(out, value, l);
+    }
+  }
+  return out;
+}
+
+function addToken(out: FoundToken[], token: string, location: i32): void {
+  for (let i = 0; i < out.length; i++) if (unchecked(out[i]).token == token) return;
+  out.push(new FoundToken(token, location));
+}
+
+/** Characters of a compact JWS (base64url and the dot), where Envoy starts reading after the prefix. */
+function isTokenChar(c: i32): bool {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x2e;
+}
+
+/**
+ * The token in one header value, or null when the value does not contain the prefix. As Envoy does: the prefix
+ * may appear anywhere; the token starts at the first token character after it and runs to the end of the
+ * value; with no token character after the prefix, the whole value is the token.
+ */
+export function tokenFromHeaderValue(value: string, prefix: string): string | null {
+  if (prefix.length == 0) return value;
+  const at = value.indexOf(prefix);
+  if (at < 0) return null;
+  for (let i = at + prefix.length; i < value.length; i++) {
+    if (isTokenChar(value.charCodeAt(i))) return value.substring(i);
+  }
+  return value;
+}
+
+/** The first value of query parameter `name` in `path` (percent-decoded), or null. */
+export function queryParam(path: string, name: string): string | null {
+  const q = path.indexOf("?");
+  if (q < 0) return null;
+  let start = q + 1;
+  const end = queryEnd(path);
+  while (start <= end) {
+    let amp = path.indexOf("&", start);
+    if (amp < 0 || amp > end) amp = end;
+    const eq = path.indexOf("=", start);
+    const keyEnd = eq >= 0 && eq < amp ? eq : amp;
+    if (percentDecode(path.substring(start, keyEnd)) == name) {
+      return keyEnd < amp ? percentDecode(path.substring(keyEnd + 1, amp)) : "";
+    }
+    start = amp + 1;
+  }
+  return null;
+}
+
+/** The query ends at a fragment, if a client sent one. */
+function queryEnd(path: string): i32 {
+  const hash = path.indexOf("#");
+  return hash < 0 ? path.length : hash;
+}
+
+/** `path` without any occurrence of parameter `name` (the "?" goes too when nothing is left). */
+export function removeQueryParam(path: string, name: string): string {
+  const q = path.indexOf("?");
+  if (q < 0) return path;
+  const end = queryEnd(path);
+  const kept = new Array<string>();
+  let start = q + 1;
+  while (start <= end) {
+    let amp = path.indexOf("&", start);
+    if (amp < 0 || amp > end) amp = end;
+    const part = path.substring(start, amp);
+    const eq = part.indexOf("=");
+    const key = eq >= 0 ? part.substring(0, eq) : part;
+    if (part.length > 0 && percentDecode(key) != name) kept.push(part);
+    start = amp + 1;
+  }
+  const tail = path.substring(end);
+  return path.substring(0, q) + (kept.length > 0 ? "?" + kept.join("&") : "") + tail;
+}
+
+function hexValue(c: i32): i32 {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  return -1;
+}
+
+/** %XX decoding; malformed escapes stay as they are (as Envoy's decoder leaves them). */
+export function percentDecode(s: string): string {
+  if (s.indexOf("%") < 0) return s;
+  const bytes = Uint8Array.wrap(String.UTF8.encode(s));
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = <i32>unchecked(bytes[i]);
+    if (c == 0x25 && i + 2 < bytes.length) {
+      const hi = hexValue(<i32>unchecked(bytes[i + 1]));
+      const lo = hexValue(<i32>unchecked(bytes[i + 2]));
+      if (hi >= 0 && lo >= 0) {
+        unchecked((out[n++] = <u8>((hi << 4) | lo)));
+        i += 2;
+        continue;
+      }
+    }
+    unchecked((out[n++] = <u8>c));
+  }
+  return String.UTF8.decodeUnsafe(out.dataStart, <usize>n);
+}
+
+function isSpace(c: i32): bool {
+  return c == 0x20 || c == 0x09;
+}
+
+/** The first cookie `name` across every Cookie header, surrounding double quotes removed; null when absent. */
+export function cookieValue(pairs: HeaderPair[], name: string): string | null {
+  let seen = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = unchecked(pairs[i]);
+    if (pair.key != "cookie") continue;
+    if (++seen > MAX_COOKIE_HEADERS) return null;
+    const header = pair.value;
+    let start = 0;
+    while (start <= header.length) {
+      let semi = header.indexOf(";", start);
+      if (semi < 0) semi = header.length;
+      let a = start;
+      let b = semi;
+      while (a < b && isSpace(header.charCodeAt(a))) a++;
+      while (b > a && isSpace(header.charCodeAt(b - 1))) b--;
+      const eq = header.indexOf("=", a);
+      if (eq >= 0 && eq < b && header.substring(a, eq) == name) {
+        let v = header.substring(eq + 1, b);
+        if (v.length >= 2 && v.charCodeAt(0) == 0x22 && v.charCodeAt(v.length - 1) == 0x22) v = v.substring(1, v.length - 1);
+        return v;
+      }
+      start = semi + 1;
+    }
+  }
+  return null;
+}
+
+/** A Cookie header value without cookie `name`; "" when nothing else is left. */
+export function removeCookie(header: string, name: string): string {
+  const parts = header.split(";");
+  const kept = new Array<string>();
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i].trim();
+    const eq = part.indexOf("=");
+    const key = eq >= 0 ? part.substring(0, eq) : part;
+    if (part.length > 0 && key != name) kept.push(part);
+  }
+  return kept.join("; ");
+}
+
+/** Describes a location for logs: "header authorization", "query access_token", "cookie id_token". */
+export function describeLocation(location: TokenLocation): string {
+  if (location.kind == LocationKind.Header) return "header " + location.name;
+  if (location.kind == LocationKind.Param) return "query " + location.name;
+  return "cookie " + location.name;
+}

@@ -1,0 +1,142 @@
+// One request through the tenant plugin: strip every identity header, find the token(s), decide, and either
+// add the claim headers and continue, hold the request until a key set arrives, or answer 401.
+import {
+  HttpContext, HeadersAction, HeaderPair, requestHeaders, setEffectiveContext, getProperty,
+} from "../../assembly/sdk";
+import { LocationKind } from "./config";
+import { FoundToken, extractTokens, removeQueryParam, removeCookie } from "./extract";
+import { TenantRoot, Outcome, TokenDecision } from "./root";
+import { jwtPayloadFromMetadata } from "./metadata";
+import { claimHeaders } from "./verify";
+import { realmOf, sendUnauthorized, REASON_MISSING, REASON_JWKS_UNAVAILABLE } from "./reply";
+
+export class TenantStream extends HttpContext {
+  /** Provider whose key set this held request waits for (-1 when not held). */
+  waitingFor: i32 = -1;
+  deadlineMs: i64 = 0;
+  private tokens: FoundToken[] = [];
+  private realm: string = "";
+  private path: string = "";
+  private finished: bool = false;
+
+  get tenant(): TenantRoot {
+    return changetype<TenantRoot>(this.root);
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction {
+    const root = this.tenant;
+    const config = root.config;
+    const pairs = requestHeaders.pairs();
+    let scheme = "http";
+    let authority = "";
+    for (let i = 0; i < pairs.length; i++) {
+      const key = unchecked(pairs[i]).key;
+      if (key.charCodeAt(0) == 0x3a /* : */) {
+        if (key == ":path") this.path = unchecked(pairs[i]).value;
+        else if (key == ":authority") authority = unchecked(pairs[i]).value;
+        else if (key == ":scheme") scheme = unchecked(pairs[i]).value;
+      } else if (config.strippedHeaders.includes(key)) {
+        // A client never sets an identity header: remove it before anything else, token or not.
+        requestHeaders.remove(key);
+      }
+    }
+    this.realm = realmOf(scheme, authority, this.path);
+    if (config.metadataKey.length > 0) return this.fromMetadata();
+    this.tokens = extractTokens(config, pairs, this.path);
+    if (this.tokens.length == 0) return this.missing();
+    return this.decide(false, true);
+  }
+
+  onDelete(): void {
+    if (this.waitingFor >= 0) this.tenant.forget(this);
+  }
+
+  /** A held request's key set arrived (or its fetch failed): decide again, from the root context. */
+  retry(): void {
+    this.waitingFor = -1;
+    if (this.finished) return;
+    setEffectiveContext(this.contextId);
+    this.decide(true, true);
+  }
+
+  /** The hold deadline passed: decide with what is there, waiting no longer. */
+  timedOut(): void {
+    this.waitingFor = -1;
+    if (this.finished) return;
+    setEffectiveContext(this.contextId);
+    this.decide(true, false);
+  }
+
+  private missing(): HeadersAction {
+    const root = this.tenant;
+    root.metrics!.missing.increment();
+    if (root.config.allowMissing) return HeadersAction.Continue;
+    return this.deny(REASON_MISSING, false);
+  }
+
+  private fromMetadata(): HeadersAction {
+    const root = this.tenant;
+    const metadata = getProperty(["metadata"]);
+    const payload = metadata !== null ? jwtPayloadFromMetadata(metadata, root.config.metadataKey) : null;
+    if (payload === null) return this.missing();
+    this.addHeaders(claimHeaders(payload, root.config.metadataClaims));
+    root.metrics!.accepted.increment();
+    return HeadersAction.Continue;
+  }
+
+  /** Every token must be accepted (as jwt_authn requires): one refused token refuses the request. */
+  private decide(resumed: bool, allowWait: bool): HeadersAction {
+    const root = this.tenant;
+    const decisions = new Array<TokenDecision>(this.tokens.length);
+    for (let i = 0; i < this.tokens.length; i++) {
+      const t = unchecked(this.tokens[i]);
+      const d = root.decide(t.token, t.location, allowWait);
+      if (d.outcome == Outcome.Denied) return this.deny(d.reason, resumed);
+      if (d.outcome == Outcome.Wait) {
+        root.hold(this, d.waitFor);
+        return HeadersAction.StopAllIterationAndWatermark;
+      }
+      unchecked((decisions[i] = d));
+    }
+    for (let i = 0; i < decisions.length; i++) {
+      const d = unchecked(decisions[i]);
+      this.addHeaders(d.headers);
+      if (!root.config.providers[d.provider].forward) this.removeToken(unchecked(this.tokens[i]));
+    }
+    root.metrics!.accepted.increment();
+    this.finished = true;
+    if (resumed) this.resumeRequest();
+    return HeadersAction.Continue;
+  }
+
+  private deny(reason: string, resumed: bool): HeadersAction {
+    const root = this.tenant;
+    // A hold that ended without any key set reads as "unavailable", whatever the last candidate said.
+    const why = reason.length > 0 ? reason : REASON_JWKS_UNAVAILABLE;
+    root.metrics!.deny(why);
+    this.finished = true;
+    sendUnauthorized(this, this.realm, why);
+    return HeadersAction.StopIteration;
+  }
+
+  private addHeaders(headers: HeaderPair[]): void {
+    for (let i = 0; i < headers.length; i++) requestHeaders.add(unchecked(headers[i]).key, unchecked(headers[i]).value);
+  }
+
+  /** forward: false: the token leaves the request once verified (header, query parameter or cookie). */
+  private removeToken(t: FoundToken): void {
+    const location = this.tenant.config.locations[t.location];
+    if (location.kind == LocationKind.Header) {
+      requestHeaders.remove(location.name);
+    } else if (location.kind == LocationKind.Param) {
+      requestHeaders.replace(":path", removeQueryParam(this.path, location.name));
+    } else {
+      const values = requestHeaders.values("cookie");
+      requestHeaders.remove("cookie");
+      for (let i = 0; i < values.length; i++) {
+        const rest = removeCookie(values[i], location.name);
+        if (rest.length > 0) requestHeaders.add("cookie", rest);
+      }
+    }
+  }
+}
