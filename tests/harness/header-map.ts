@@ -1,6 +1,7 @@
 // A header map with Envoy's semantics: names are lower-cased, get returns the first value of a repeated header,
 // replace removes every value and appends one, values are bytes (held here as latin1 strings, one char a byte).
-export type HeaderInput = Record<string, string | string[]> | ReadonlyArray<readonly [string, string]>;
+/** Headers for a stream: a record, or pairs in order; a Uint8Array value is sent as raw bytes (need not be UTF-8). */
+export type HeaderInput = Record<string, string | string[]> | ReadonlyArray<readonly [string, string | Uint8Array]>;
 
 /** UTF-8 text -> the latin1 string whose chars are its bytes (how the map stores values). */
 function isAscii(s: string): boolean {
@@ -17,11 +18,11 @@ export class HeaderMap {
   static from(input: HeaderInput | undefined): HeaderMap {
     const map = new HeaderMap();
     if (!input) return map;
-    const list: ReadonlyArray<readonly [string, string]> = Array.isArray(input)
-      ? (input as ReadonlyArray<readonly [string, string]>)
+    const list: ReadonlyArray<readonly [string, string | Uint8Array]> = Array.isArray(input)
+      ? (input as ReadonlyArray<readonly [string, string | Uint8Array]>)
       : Object.entries(input as Record<string, string | string[]>).flatMap(([k, v]) =>
           (Array.isArray(v) ? v : [v]).map((x) => [k, x] as const));
-    for (const [k, v] of list) map.add(toWire(k), toWire(v));
+    for (const [k, v] of list) map.add(toWire(k), typeof v === "string" ? toWire(v) : Buffer.from(v).toString("latin1"));
     return map;
   }
 
