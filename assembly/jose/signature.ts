@@ -1,0 +1,51 @@
+// Signature and MAC checks for each JWS algorithm family, over the signing input token[0, end)
+// hashed in place (never copied). The key has already been judged to allow the algorithm.
+
+import { HashAlg } from "../crypto/hash-alg";
+import { digestRange } from "../crypto/hash-alg";
+import { ecdsaVerify, curveByteLength } from "../crypto/ecdsa";
+import { ed25519VerifyWithKey } from "../crypto/ed25519";
+import { JwsAlg, AlgFamily, algFamily, algHashBytes } from "./alg";
+import { Jwk } from "./jwk";
+
+/** The SHA-2 function of HS/RS/PS/ES algorithms with this digest length. */
+export function hashAlgForBytes(hashBytes: i32): HashAlg {
+  return hashBytes == 32 ? HashAlg.SHA256 : hashBytes == 48 ? HashAlg.SHA384 : HashAlg.SHA512;
+}
+
+/** RSA public key prepared for repeated verification. PENDING: the RSA primitive (assembly/crypto/rsa-*.ts). */
+export class RsaKey {
+  constructor(readonly bits: i32, readonly modulusBytes: i32) {}
+
+  /** Null while RSA verification is not available. */
+  static fromComponents(n: Uint8Array, e: Uint8Array): RsaKey | null {
+    return null;
+  }
+}
+
+/** True when `sig` is a valid signature (or MAC) by `key` with `alg` over token[0, end). */
+export function verifySignature(key: Jwk, alg: JwsAlg, token: Uint8Array, end: i32, sig: Uint8Array): bool {
+  const family = algFamily(alg);
+  const hashBytes = algHashBytes(alg);
+  if (family == AlgFamily.Hmac) {
+    // Full-length tags only: JWS never truncates (RFC 7518 3.2).
+    if (sig.length != hashBytes) return false;
+    const mac = key.hmacFor(hashAlgForBytes(hashBytes));
+    return mac !== null && mac.verify(token, 0, end, sig);
+  }
+  if (family == AlgFamily.RsaPkcs1 || family == AlgFamily.RsaPss) {
+    const r = key.rsa;
+    if (r === null || sig.length != r.modulusBytes) return false;
+    return false;
+  }
+  if (family == AlgFamily.Ecdsa) {
+    const e = key.ec;
+    if (e === null || sig.length != 2 * curveByteLength(e.curve)) return false;
+    return ecdsaVerify(e, digestRange(hashAlgForBytes(hashBytes), token, 0, end), sig);
+  }
+  if (family == AlgFamily.EdDSA) {
+    const d = key.ed;
+    return d !== null && sig.length == 64 && ed25519VerifyWithKey(d, token.subarray(0, end), sig);
+  }
+  return false;
+}
