@@ -30,6 +30,9 @@ export interface Envoy {
   stat(name: string): Promise<number | undefined>;
   /** Everything Envoy logged so far. */
   log(): string;
+  /** The Envoy process id, and its resident memory in bytes (from /proc). */
+  pid: number;
+  rssBytes(): number;
   /** Waits until the log contains a line matching `pattern`. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
@@ -157,6 +160,11 @@ export async function startEnvoy(template: string, options: EnvoyOptions = {}): 
     stats,
     stat: async (name) => (await stats()).get(name),
     log: () => output,
+    pid: child.pid ?? 0,
+    rssBytes: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+    },
     waitForLog: async (pattern, timeoutMs = 10_000) => {
       const end = Date.now() + timeoutMs;
       for (;;) {
