@@ -1,0 +1,415 @@
+// The sticky plugin's configuration, parsed and validated by one pure function, so Envoy (onConfigure), the
+// harness and a command-line validator refuse the same configurations with the same message, which names
+// the field ("pods[2].weight: must be between 1 and 4294967295").
+import { JsonValue, JsonLimits, JsonPointer, JsonPointerSet, parseJson, parseJsonPointer } from "../../assembly/json";
+import { isPrime, MAGLEV_DEFAULT_TABLE_SIZE, MAGLEV_MAX_TABLE_SIZE, RING_DEFAULT_MIN_SIZE, RING_DEFAULT_MAX_SIZE } from "../../assembly/hash";
+import { ConfigErrors, member, item, onlyKeys, readObject, readString, readBool, readInteger, readChoice, readHeaderName, isToken } from "./fields";
+import { PathTemplate, parsePathTemplate } from "./path-template";
+import { canonicalAddress } from "./address";
+
+export enum SourceKind { Header = 0, Cookie = 1, Query = 2, Path = 3, Body = 4 }
+
+export const SOURCE_NAMES: string[] = ["header", "cookie", "query", "path", "body"];
+
+/** One place the key may come from. */
+export class KeySource {
+  /** For Header/Cookie/Query: the name; for Path and Body: the template or pointer as written. */
+  name: string = "";
+  template: PathTemplate | null = null;
+  pointer: JsonPointer | null = null;
+  /** Body sources: position of this pointer in the request's body scanner. */
+  bodyIndex: i32 = -1;
+  constructor(readonly kind: SourceKind) {}
+}
+
+export enum Mode { Pick = 0, Native = 1 }
+export enum Algorithm { Maglev = 0, RingHash = 1 }
+export enum OnMissing { Continue = 0, Reject = 1 }
+
+export class Pod {
+  /** Canonical "ip:port" (what Envoy prints and what x-envoy-original-dst-host carries). */
+  address: string = "";
+  /** The address as configured, also accepted when naming the pod to the ID generator. */
+  written: string = "";
+  hostname: string = "";
+  weight: u32 = 1;
+  hashKey: string = "";
+  /** Envoy's host key: hash_key, else hostname (use_hostname_for_hashing), else address. */
+  hostKey: string = "";
+  /** Metric-safe label: the hostname, else the address with '.', ':', '[' and ']' as '_'. */
+  label: string = "";
+}
+
+export class IdConfig {
+  path: string = DEFAULT_ID_PATH;
+  prefix: string = "";
+  podHeader: string = DEFAULT_ID_POD_HEADER;
+  maxAttempts: i32 = DEFAULT_ID_MAX_ATTEMPTS;
+}
+
+export class DcConfig {
+  /** "" when no data-centre section is configured. */
+  local: string = "";
+  peerNames: string[] = [];
+  peerClusters: string[] = [];
+  header: string = DEFAULT_DC_HEADER;
+  hopHeader: string = DEFAULT_DC_HOP_HEADER;
+  /** "" (off) or a header that receives the peer's cluster name, for a route using cluster_header. */
+  clusterHeader: string = "";
+
+  get enabled(): bool {
+    return this.local.length > 0;
+  }
+
+  /** Index of a peer data centre, or -1. */
+  peer(name: string): i32 {
+    return this.peerNames.indexOf(name);
+  }
+}
+
+export class StickyConfig {
+  sources: KeySource[] = [];
+  /** Number of body sources (pointers the body scanner follows). */
+  bodySources: i32 = 0;
+  /** The body sources' pointers, compiled once for the per-request scanners; null without body sources. */
+  bodyPointers: JsonPointerSet | null = null;
+  mode: Mode = Mode.Pick;
+  keyHeader: string = DEFAULT_KEY_HEADER;
+  originalDstHeader: string = DEFAULT_ORIGINAL_DST_HEADER;
+  algorithm: Algorithm = Algorithm.Maglev;
+  tableSize: u32 = MAGLEV_DEFAULT_TABLE_SIZE;
+  minRingSize: u64 = RING_DEFAULT_MIN_SIZE;
+  maxRingSize: u64 = RING_DEFAULT_MAX_SIZE;
+  /** 0 XX_HASH, 1 MURMUR_HASH_2 (RingHashFunction values). */
+  hashFunction: i32 = 0;
+  useHostnameForHashing: bool = false;
+  pods: Pod[] = [];
+  id: IdConfig = new IdConfig();
+  dc: DcConfig = new DcConfig();
+  onMissing: OnMissing = OnMissing.Continue;
+  maxBodyBytes: i32 = DEFAULT_MAX_BODY_BYTES;
+  maxKeyLength: i32 = DEFAULT_MAX_KEY_LENGTH;
+}
+
+export class ConfigResult {
+  constructor(readonly config: StickyConfig | null, readonly error: string) {}
+}
+
+export const DEFAULT_KEY_HEADER = "x-sticky-key";
+export const DEFAULT_ORIGINAL_DST_HEADER = "x-envoy-original-dst-host";
+export const DEFAULT_ID_PATH = "/.waymark/id";
+export const DEFAULT_ID_POD_HEADER = "x-waymark-pod";
+/** About 2-3 ms of hashing at most; a pod owning 1/2000 of the table still fails only with probability e^-32. */
+export const DEFAULT_ID_MAX_ATTEMPTS: i32 = 1 << 16;
+export const MAX_ID_ATTEMPTS: i32 = 1 << 24;
+export const DEFAULT_DC_HEADER = "x-waymark-dc";
+export const DEFAULT_DC_HOP_HEADER = "x-waymark-dc-hop";
+export const DEFAULT_MAX_BODY_BYTES: i32 = 65536;
+/** Envoy's default per-request buffer limit: a larger bound could never be reached. */
+export const MAX_BODY_BYTES: i32 = 1 << 20;
+export const DEFAULT_MAX_KEY_LENGTH: i32 = 1024;
+export const MAX_KEY_LENGTH: i32 = 16384;
+export const MAX_SOURCES: i32 = 16;
+export const MAX_PODS: i32 = 10000;
+export const MAX_PEERS: i32 = 64;
+const MAX_NAME: i32 = 256;
+const MAX_CONFIG_BYTES: i32 = 4 << 20;
+
+/** "" when the configuration is acceptable, else the single error line (field path first). */
+export function validate(bytes: Uint8Array): string {
+  return parseConfig(bytes).error;
+}
+
+export function parseConfig(bytes: Uint8Array): ConfigResult {
+  if (bytes.length == 0) return new ConfigResult(null, "configuration: required (a JSON object)");
+  const limits = new JsonLimits();
+  limits.maxInputBytes = MAX_CONFIG_BYTES;
+  limits.maxMembers = MAX_PODS;
+  limits.rejectDuplicateKeys = true;
+  const parsed = parseJson(bytes, limits);
+  if (!parsed.ok) return new ConfigResult(null, "configuration: invalid JSON: " + parsed.message);
+  const root = parsed.value!;
+  if (!root.isObject()) return new ConfigResult(null, "configuration: must be a JSON object");
+  const errors = new ConfigErrors();
+  const config = new StickyConfig();
+  onlyKeys(root, "", ["key", "mode", "key_header", "original_dst_header", "algorithm", "table_size", "ring_hash",
+    "use_hostname_for_hashing", "pods", "id", "dc", "on_missing", "max_body_bytes", "max_key_length"], errors);
+  readSources(root, config, errors);
+  const mode = readChoice(root, "mode", "", ["pick", "native"], 0, errors);
+  if (mode >= 0) config.mode = <Mode>mode;
+  config.keyHeader = readHeaderName(root, "key_header", "", DEFAULT_KEY_HEADER, errors);
+  config.originalDstHeader = readHeaderName(root, "original_dst_header", "", DEFAULT_ORIGINAL_DST_HEADER, errors);
+  const algorithm = readChoice(root, "algorithm", "", ["maglev", "ring_hash"], 0, errors);
+  if (algorithm >= 0) config.algorithm = <Algorithm>algorithm;
+  readTableSize(root, config, errors);
+  readRingHash(root, config, errors);
+  config.useHostnameForHashing = readBool(root, "use_hostname_for_hashing", "", false, errors);
+  readPods(root, config, errors);
+  readId(root, config, errors);
+  readDc(root, config, errors);
+  const onMissing = readChoice(root, "on_missing", "", ["continue", "reject"], 0, errors);
+  if (onMissing >= 0) config.onMissing = <OnMissing>onMissing;
+  config.maxBodyBytes = <i32>readInteger(root, "max_body_bytes", "", DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES, errors);
+  config.maxKeyLength = <i32>readInteger(root, "max_key_length", "", DEFAULT_MAX_KEY_LENGTH, 1, MAX_KEY_LENGTH, errors);
+  if (!errors.failed && config.keyHeader == config.originalDstHeader) {
+    errors.fail("original_dst_header", "must differ from key_header");
+  }
+  if (errors.failed) return new ConfigResult(null, errors.message);
+  if (config.bodySources > 0) config.bodyPointers = compileBodyPointers(config);
+  return new ConfigResult(config, "");
+}
+
+function compileBodyPointers(config: StickyConfig): JsonPointerSet {
+  const pointers = new Array<JsonPointer>();
+  for (let i = 0; i < config.sources.length; i++) {
+    const p = config.sources[i].pointer;
+    if (p !== null) pointers.push(p);
+  }
+  const limits = new JsonLimits();
+  limits.maxInputBytes = config.maxBodyBytes;
+  // A key longer than max_key_length is no key; the scanner refuses to capture one.
+  limits.maxStringLength = config.maxKeyLength;
+  return new JsonPointerSet(pointers, limits);
+}
+
+function readSources(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
+  const list = root.get("key");
+  if (list === null) {
+    errors.fail("key", "required (a list of sources such as [{\"header\": \"x-cart-id\"}])");
+    return;
+  }
+  if (!list.isArray() || list.length == 0) {
+    errors.fail("key", "must be a non-empty list of sources");
+    return;
+  }
+  if (list.length > MAX_SOURCES) {
+    errors.fail("key", "at most " + MAX_SOURCES.toString() + " sources");
+    return;
+  }
+  for (let i = 0; i < list.length && !errors.failed; i++) {
+    const path = item("key", i);
+    const entry = list.at(i)!;
+    if (!entry.isObject() || entry.length != 1) {
+      errors.fail(path, "must be an object with exactly one of \"" + SOURCE_NAMES.join("\", \"") + "\"");
+      return;
+    }
+    const kindName = entry.keyAt(0)!;
+    const kind = SOURCE_NAMES.indexOf(kindName);
+    if (kind < 0) {
+      errors.fail(member(path, kindName), "unknown source (use one of \"" + SOURCE_NAMES.join("\", \"") + "\")");
+      return;
+    }
+    const source = new KeySource(<SourceKind>kind);
+    const fieldPath = member(path, kindName);
+    if (kind == SourceKind.Header) {
+      source.name = readHeaderName(entry, kindName, path, "", errors);
+    } else {
+      const text = readString(entry, kindName, path, "", MAX_NAME, errors);
+      if (errors.failed) return;
+      source.name = text;
+      if (kind == SourceKind.Cookie || kind == SourceKind.Query) {
+        if (text.length == 0) errors.fail(fieldPath, "must not be empty");
+      } else if (kind == SourceKind.Path) {
+        const t = parsePathTemplate(text);
+        if (t.template === null) errors.fail(fieldPath, t.error);
+        source.template = t.template;
+      } else {
+        const p = parseJsonPointer(text);
+        if (p.pointer === null) errors.fail(fieldPath, p.error);
+        else if (p.pointer!.tokens.length == 0) errors.fail(fieldPath, "must name a member, not the whole body");
+        source.pointer = p.pointer;
+        source.bodyIndex = config.bodySources++;
+      }
+    }
+    config.sources.push(source);
+  }
+}
+
+function readTableSize(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
+  const size = readInteger(root, "table_size", "", MAGLEV_DEFAULT_TABLE_SIZE, 2, MAGLEV_MAX_TABLE_SIZE, errors);
+  if (errors.failed) return;
+  if (!isPrime(<u32>size)) {
+    errors.fail("table_size", size.toString() + " is not a prime number (Maglev needs a prime; the default is 65537)");
+    return;
+  }
+  config.tableSize = <u32>size;
+}
+
+function readRingHash(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
+  const ring = readObject(root, "ring_hash", "", errors);
+  if (ring === null) return;
+  const path = "ring_hash";
+  onlyKeys(ring, path, ["minimum_ring_size", "maximum_ring_size", "hash_function"], errors);
+  config.minRingSize = <u64>readInteger(ring, "minimum_ring_size", path, <i64>RING_DEFAULT_MIN_SIZE, 1, <i64>RING_DEFAULT_MAX_SIZE, errors);
+  config.maxRingSize = <u64>readInteger(ring, "maximum_ring_size", path, <i64>RING_DEFAULT_MAX_SIZE, 1, <i64>RING_DEFAULT_MAX_SIZE, errors);
+  const fn = readChoice(ring, "hash_function", path, ["XX_HASH", "MURMUR_HASH_2"], 0, errors);
+  if (fn >= 0) config.hashFunction = fn;
+  if (!errors.failed && config.minRingSize > config.maxRingSize) {
+    errors.fail("ring_hash.minimum_ring_size", "must not exceed maximum_ring_size (" + config.maxRingSize.toString() + ")");
+  }
+}
+
+function readPods(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
+  const list = root.get("pods");
+  if (list === null) {
+    if (config.mode == Mode.Pick) errors.fail("pods", "required in pick mode (a list such as [{\"address\": \"10.0.0.5:8080\"}])");
+    return;
+  }
+  if (!list.isArray()) {
+    errors.fail("pods", "must be a list");
+    return;
+  }
+  if (list.length == 0 && config.mode == Mode.Pick) {
+    errors.fail("pods", "must name at least one pod in pick mode");
+    return;
+  }
+  if (list.length > MAX_PODS) {
+    errors.fail("pods", "at most " + MAX_PODS.toString() + " pods");
+    return;
+  }
+  let weightSum: u64 = 0;
+  const keys = new Set<string>();
+  const addresses = new Set<string>();
+  const labels = new Set<string>();
+  for (let i = 0; i < list.length && !errors.failed; i++) {
+    const path = item("pods", i);
+    const entry = list.at(i)!;
+    if (!entry.isObject()) {
+      errors.fail(path, "must be an object such as {\"address\": \"10.0.0.5:8080\"}");
+      return;
+    }
+    onlyKeys(entry, path, ["address", "hostname", "weight", "hash_key"], errors);
+    const pod = new Pod();
+    const written = readString(entry, "address", path, "", MAX_NAME, errors);
+    if (errors.failed) return;
+    if (entry.get("address") === null) {
+      errors.fail(member(path, "address"), "required (\"ip:port\")");
+      return;
+    }
+    const address = canonicalAddress(written);
+    if (address === null) {
+      errors.fail(member(path, "address"), "\"" + written + "\" is not \"ip:port\" (IPv4, or [IPv6], and a port 1-65535)");
+      return;
+    }
+    pod.address = address;
+    pod.written = written;
+    pod.hostname = readString(entry, "hostname", path, "", MAX_NAME, errors);
+    pod.hashKey = readString(entry, "hash_key", path, "", MAX_NAME, errors);
+    const weight = entry.get("weight");
+    if (weight !== null && weight.isNumber() && weight.asNumber() == 0) {
+      errors.fail(member(path, "weight"), "must not be 0 (remove the pod instead)");
+      return;
+    }
+    pod.weight = <u32>readInteger(entry, "weight", path, 1, 1, <i64>u32.MAX_VALUE, errors);
+    if (errors.failed) return;
+    weightSum += <u64>pod.weight;
+    if (addresses.has(pod.address)) {
+      errors.fail(member(path, "address"), "duplicate pod " + pod.address);
+      return;
+    }
+    addresses.add(pod.address);
+    if (pod.hashKey.length > 0) {
+      pod.hostKey = pod.hashKey;
+    } else if (config.useHostnameForHashing) {
+      if (pod.hostname.length == 0) {
+        errors.fail(member(path, "hostname"), "required when use_hostname_for_hashing is true (or give hash_key)");
+        return;
+      }
+      pod.hostKey = pod.hostname;
+    } else {
+      pod.hostKey = pod.address;
+    }
+    // Envoy orders hosts with equal keys unpredictably, so a shared key would make the choice unknowable.
+    if (keys.has(pod.hostKey)) {
+      errors.fail(path, "host key \"" + pod.hostKey + "\" is used by an earlier pod (hash_key, hostname or address must be unique)");
+      return;
+    }
+    keys.add(pod.hostKey);
+    pod.label = metricLabel(pod);
+    if (labels.has(pod.label)) pod.label += "_" + i.toString();
+    labels.add(pod.label);
+    config.pods.push(pod);
+  }
+  if (!errors.failed && weightSum > <u64>u32.MAX_VALUE) errors.fail("pods", "the weights add up to more than 4294967295");
+}
+
+function metricLabel(pod: Pod): string {
+  let s = pod.hostname.length > 0 ? pod.hostname : pod.address;
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const keep = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d;
+    out += keep ? String.fromCharCode(c) : "_";
+  }
+  return out;
+}
+
+function readId(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
+  const id = readObject(root, "id", "", errors);
+  if (id === null) return;
+  const path = "id";
+  onlyKeys(id, path, ["path", "prefix", "pod_header", "max_attempts"], errors);
+  const p = readString(id, "path", path, DEFAULT_ID_PATH, MAX_NAME, errors);
+  if (!errors.failed && (!p.startsWith("/") || p.includes("?") || p.includes("#"))) {
+    errors.fail("id.path", "must start with \"/\" and have no query or fragment");
+  }
+  config.id.path = p;
+  const prefix = readString(id, "prefix", path, "", 64, errors);
+  if (!errors.failed && !isIdText(prefix)) {
+    errors.fail("id.prefix", "may contain only letters, digits and - _ ~ . (it is sent in headers, cookies and paths)");
+  }
+  config.id.prefix = prefix;
+  config.id.podHeader = readHeaderName(id, "pod_header", path, DEFAULT_ID_POD_HEADER, errors);
+  config.id.maxAttempts = <i32>readInteger(id, "max_attempts", path, DEFAULT_ID_MAX_ATTEMPTS, 1, MAX_ID_ATTEMPTS, errors);
+}
+
+/** Characters an ID may hold untouched in a header, a cookie, a query parameter and a path segment. */
+function isIdText(s: string): bool {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x7e || c == 0x2e;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function readDc(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
+  const dc = readObject(root, "dc", "", errors);
+  if (dc === null) return;
+  const path = "dc";
+  onlyKeys(dc, path, ["local", "peers", "header", "hop_header", "cluster_header"], errors);
+  const local = readString(dc, "local", path, "", 64, errors);
+  if (errors.failed) return;
+  if (!isToken(local, 64)) {
+    errors.fail("dc.local", "required: the local data centre's name (letters, digits, - and _)");
+    return;
+  }
+  config.dc.local = local;
+  const peers = readObject(dc, "peers", path, errors);
+  if (peers !== null) {
+    if (peers.length > MAX_PEERS) errors.fail("dc.peers", "at most " + MAX_PEERS.toString() + " peers");
+    for (let i = 0; i < peers.length && !errors.failed; i++) {
+      const name = peers.keyAt(i)!;
+      const peerPath = "dc.peers." + name;
+      if (!isToken(name, 64)) {
+        errors.fail(peerPath, "a data centre name may contain only letters, digits, - and _");
+        return;
+      }
+      if (name == local) {
+        errors.fail(peerPath, "the local data centre cannot be its own peer");
+        return;
+      }
+      const cluster = peers.valueAt(i)!.asString();
+      if (cluster === null || cluster.length == 0 || cluster.length > MAX_NAME) {
+        errors.fail(peerPath, "must be the name of the Envoy cluster that reaches that data centre's gateway");
+        return;
+      }
+      config.dc.peerNames.push(name);
+      config.dc.peerClusters.push(cluster);
+    }
+  }
+  config.dc.header = readHeaderName(dc, "header", path, DEFAULT_DC_HEADER, errors);
+  config.dc.hopHeader = readHeaderName(dc, "hop_header", path, DEFAULT_DC_HOP_HEADER, errors);
+  if (dc.get("cluster_header") !== null) config.dc.clusterHeader = readHeaderName(dc, "cluster_header", path, "", errors);
+  if (!errors.failed && config.dc.header == config.dc.hopHeader) errors.fail("dc.hop_header", "must differ from dc.header");
+}

@@ -1,0 +1,73 @@
+// The sticky plugin's root context: parses and validates the configuration, builds the pod table once,
+// owns the counters, and hands each HTTP stream to a StickyStream.
+import { RootContext, HttpContext, logError, logInfo, logWarn, nowNanos } from "../../assembly/sdk";
+import { StickyConfig, parseConfig, Mode, Algorithm } from "./config";
+import { PodTable, buildPodTable } from "./table";
+import { StickyMetrics } from "./metrics";
+import { canonicalAddress } from "./address";
+import { idHead } from "./id";
+import { StickyStream } from "./stream";
+
+/** Below this many expected hits within id.max_attempts, a pod gets a warning at configure time. */
+const MINT_WARN_EXPECTED_HITS: f64 = 20.0;
+
+export class StickyRoot extends RootContext {
+  config: StickyConfig = new StickyConfig();
+  table: PodTable = new PodTable(0);
+  metrics: StickyMetrics | null = null;
+  /** The fixed start of minted IDs (prefix and DC tag). */
+  head: string = "";
+  /** Pod index by canonical address, address as written, and hostname: how the ID generator is told the pod. */
+  podByName: Map<string, i32> = new Map<string, i32>();
+
+  onConfigure(configSize: u32): bool {
+    const parsed = parseConfig(this.pluginConfiguration(configSize));
+    if (parsed.config === null) {
+      logError("sticky: invalid configuration: " + parsed.error);
+      return false;
+    }
+    const config = parsed.config!;
+    const started = nowNanos();
+    const table = buildPodTable(config);
+    if (table.error.length > 0) {
+      logError("sticky: invalid configuration: " + table.error);
+      return false;
+    }
+    const millis = <f64>(nowNanos() - started) / 1e6;
+    this.config = config;
+    this.table = table;
+    this.metrics = new StickyMetrics(config);
+    this.head = idHead(config.id.prefix, config.dc.local);
+    this.podByName = new Map<string, i32>();
+    for (let i = 0; i < config.pods.length; i++) {
+      const pod = config.pods[i];
+      this.podByName.set(pod.address, i);
+      this.podByName.set(pod.written, i);
+      if (pod.hostname.length > 0 && !this.podByName.has(pod.hostname)) this.podByName.set(pod.hostname, i);
+      const share = table.shares[i];
+      if (share * <f64>config.id.maxAttempts < MINT_WARN_EXPECTED_HITS) {
+        logWarn("sticky: pods[" + i.toString() + "] (" + pod.address + ") owns " + (share * 100).toString() +
+          "% of the table: minting an ID for it may run out of id.max_attempts (" + config.id.maxAttempts.toString() + ")");
+      }
+    }
+    const shape = config.pods.length == 0 ? "no pod table" :
+      (config.algorithm == Algorithm.Maglev ? "maglev table of " + config.tableSize.toString() + " slots" :
+        "ring of " + (table.ring !== null ? table.ring!.size.toString() : "0") + " entries") +
+      " over " + config.pods.length.toString() + " pods, built in " + millis.toString() + " ms";
+    logInfo("sticky: configured: mode " + (config.mode == Mode.Pick ? "pick" : "native") + ", " + shape +
+      (config.dc.enabled ? ", dc " + config.dc.local + " with " + config.dc.peerNames.length.toString() + " peers" : ""));
+    return true;
+  }
+
+  /** The pod a caller names (canonical or configured address, or hostname); -1 when unknown. */
+  findPod(name: string): i32 {
+    if (this.podByName.has(name)) return this.podByName.get(name);
+    const canonical = canonicalAddress(name);
+    if (canonical !== null && this.podByName.has(canonical)) return this.podByName.get(canonical);
+    return -1;
+  }
+
+  newHttpContext(contextId: u32): HttpContext | null {
+    return new StickyStream(contextId, this);
+  }
+}

@@ -1,0 +1,277 @@
+// One HTTP request through the sticky plugin: find the key (headers first; the body only when a body
+// source is reached), then route: send it to a peer data centre, name the pod (pick), or hand the key
+// to Envoy's hash policy (native). Requests to id.path get a freshly minted ID instead.
+import {
+  HttpContext, HeadersAction, BodyAction, TrailersAction, BufferType, HeaderPair,
+  requestHeaders, getBuffer,
+} from "../../assembly/sdk";
+import { JsonPointerScanner, JsonKind, PointerStatus, ScanState, quoteJsonString } from "../../assembly/json";
+import { cookieValue, queryParameterValue } from "../../assembly/hash";
+import { StickyConfig, KeySource, SourceKind, Mode, OnMissing } from "./config";
+import { StickyMetrics } from "./metrics";
+import { StickyRoot } from "./root";
+import { mintId, dcOfKey } from "./id";
+
+export class StickyStream extends HttpContext {
+  private readonly sticky: StickyRoot;
+  /** Index of the next key source to look at (kept while the body is awaited). */
+  private next: i32 = 0;
+  private path: string = "";
+  private cookies: string[] | null = null;
+  private scanner: JsonPointerScanner | null = null;
+  /** Body bytes already given to the scanner. */
+  private fed: u32 = 0;
+  private waitingForBody: bool = false;
+  /** The headers callback saw end_of_stream: there is no body to wait for. */
+  private noBody: bool = false;
+  /** Source kind the key came from (valid once a key is found). */
+  private keyKind: SourceKind = SourceKind.Header;
+
+  constructor(contextId: u32, root: StickyRoot) {
+    super(contextId, root);
+    this.sticky = root;
+  }
+
+  onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction {
+    const config = this.sticky.config;
+    const path = requestHeaders.get(":path");
+    this.path = path !== null ? path : "";
+    if (this.isIdRequest(config)) return this.answerId(config);
+    this.noBody = endOfStream;
+    const key = this.findKey(config);
+    // Headers wait (StopIteration: Envoy needs allow_on_headers_stop_iteration) while the body streams in.
+    if (this.waitingForBody) return HeadersAction.StopIteration;
+    return this.route(config, key) ? HeadersAction.Continue : HeadersAction.StopIteration;
+  }
+
+  onRequestBody(bodySize: u32, endOfStream: bool): BodyAction {
+    if (!this.waitingForBody) return BodyAction.Continue;
+    const scanner = this.scanner!;
+    if (bodySize > this.fed) {
+      const chunk = getBuffer(BufferType.HttpRequestBody, this.fed, bodySize - this.fed);
+      this.fed = bodySize;
+      if (chunk !== null) scanner.feed(chunk, 0, chunk.length, endOfStream);
+      else if (endOfStream) scanner.end();
+    } else if (endOfStream) {
+      scanner.end();
+    }
+    return this.afterBody(endOfStream) ? BodyAction.Continue : BodyAction.StopIterationAndBuffer;
+  }
+
+  onRequestTrailers(numTrailers: u32): TrailersAction {
+    // Trailers end the body without an end_of_stream body callback.
+    if (this.waitingForBody) {
+      this.scanner!.end();
+      this.afterBody(true);
+    }
+    return TrailersAction.Continue;
+  }
+
+  /** Looks at the remaining sources once more; true when the request may go on (decided, or answered). */
+  private afterBody(endOfStream: bool): bool {
+    const config = this.sticky.config;
+    const scanner = this.scanner!;
+    if (scanner.state == ScanState.Error) this.metrics().bodyUnreadable.increment();
+    this.waitingForBody = false;
+    const key = this.findKey(config);
+    if (this.waitingForBody && !endOfStream) return false;
+    this.waitingForBody = false;
+    this.route(config, key);
+    return true;
+  }
+
+  private metrics(): StickyMetrics {
+    return this.sticky.metrics!;
+  }
+
+  // ---- the key ----
+
+  /** The first key any source gives, starting at this.next; null when none (or while the body is awaited). */
+  private findKey(config: StickyConfig): string | null {
+    const sources = config.sources;
+    for (let i = this.next; i < sources.length; i++) {
+      const source = sources[i];
+      let value: string | null = null;
+      switch (source.kind) {
+        case SourceKind.Header: value = requestHeaders.get(source.name); break;
+        case SourceKind.Cookie: value = cookieValue(this.cookieHeaders(), source.name); break;
+        case SourceKind.Query: value = queryParameterValue(this.path, source.name); break;
+        case SourceKind.Path: value = source.template!.match(this.path); break;
+        default: {
+          const status = this.bodyValue(config, source);
+          if (status == PointerStatus.Pending) {
+            this.next = i;
+            this.waitingForBody = true;
+            return null;
+          }
+          if (status == PointerStatus.Found) value = this.bodyKey(source);
+        }
+      }
+      if (value === null || value.length == 0) continue;
+      if (value.length > config.maxKeyLength) {
+        this.metrics().keysTooLong.increment();
+        continue;
+      }
+      this.keyKind = source.kind;
+      this.next = sources.length;
+      return value;
+    }
+    this.next = sources.length;
+    return null;
+  }
+
+  private cookieHeaders(): string[] {
+    let c = this.cookies;
+    if (c === null) {
+      c = requestHeaders.values("cookie");
+      this.cookies = c;
+    }
+    return c;
+  }
+
+  /** Found / Absent for a body source, Pending while more body is needed. Starts the scanner on first use. */
+  private bodyValue(config: StickyConfig, source: KeySource): PointerStatus {
+    let scanner = this.scanner;
+    if (scanner === null) {
+      if (this.noBody || !isJson(requestHeaders.get("content-type"))) return PointerStatus.Absent;
+      scanner = new JsonPointerScanner(config.bodyPointers!);
+      this.scanner = scanner;
+    }
+    const status = scanner.status(source.bodyIndex);
+    // An error (malformed, too large, cut short) decides nothing more: what is still pending is absent.
+    if (status == PointerStatus.Pending && scanner.state != ScanState.InProgress) return PointerStatus.Absent;
+    return status;
+  }
+
+  /** A body value usable as a key: a string, or an integer written without fraction or exponent. */
+  private bodyKey(source: KeySource): string | null {
+    const scanner = this.scanner!;
+    const v = scanner.value(source.bodyIndex);
+    if (v === null) return null;
+    if (v.kind == JsonKind.String) return v.asString();
+    if (v.isIntegerLiteral()) return v.numberText();
+    return null;
+  }
+
+  // ---- routing ----
+
+  /** Applies the decision to the request headers; false when the request was answered here (rejected). */
+  private route(config: StickyConfig, key: string | null): bool {
+    const metrics = this.metrics();
+    // Headers only this plugin may set: a client must not choose the pod, the DC or the cross-DC cluster.
+    requestHeaders.remove(config.keyHeader);
+    if (config.mode == Mode.Pick) requestHeaders.remove(config.originalDstHeader);
+    const dc = config.dc;
+    if (dc.enabled) {
+      requestHeaders.remove(dc.header);
+      if (dc.clusterHeader.length > 0) requestHeaders.remove(dc.clusterHeader);
+    }
+    if (key === null) {
+      metrics.keysMissing.increment();
+      if (config.onMissing == OnMissing.Reject) {
+        metrics.rejected.increment();
+        this.respond(400, "{\"error\":\"sticky key missing\"}", jsonHeaders(), "sticky_key_missing");
+        return false;
+      }
+      return true;
+    }
+    const k = key;
+    metrics.keysFrom[<i32>this.keyKind].increment();
+    requestHeaders.replace(config.keyHeader, k);
+    if (dc.enabled && this.forwardToPeer(config, k)) return true;
+    if (config.mode == Mode.Native) {
+      metrics.native.increment();
+      return true;
+    }
+    const pod = this.sticky.table.chooseKey(k);
+    if (pod >= 0) {
+      requestHeaders.replace(config.originalDstHeader, config.pods[pod].address);
+      metrics.picks[pod].increment();
+    }
+    return true;
+  }
+
+  /** Sends a key minted in a peer data centre to that DC's gateway, unless the request already crossed once. */
+  private forwardToPeer(config: StickyConfig, key: string): bool {
+    const dc = config.dc;
+    const owner = dcOfKey(key, config.id.prefix);
+    if (owner.length == 0 || owner == dc.local) return false;
+    const peer = dc.peer(owner);
+    if (peer < 0) return false;
+    if (requestHeaders.get(dc.hopHeader) !== null) {
+      this.metrics().loopStopped.increment();
+      return false;
+    }
+    requestHeaders.replace(dc.header, owner);
+    requestHeaders.replace(dc.hopHeader, dc.local);
+    if (dc.clusterHeader.length > 0) requestHeaders.replace(dc.clusterHeader, dc.peerClusters[peer]);
+    this.metrics().forwarded[peer].increment();
+    this.metrics().forwardedTotal.increment();
+    return true;
+  }
+
+  // ---- the ID generator ----
+
+  private isIdRequest(config: StickyConfig): bool {
+    const p = this.path;
+    const idPath = config.id.path;
+    if (!p.startsWith(idPath)) return false;
+    return p.length == idPath.length || p.charCodeAt(idPath.length) == 0x3f;
+  }
+
+  private answerId(config: StickyConfig): HeadersAction {
+    const metrics = this.metrics();
+    let name = requestHeaders.get(config.id.podHeader);
+    if (name === null || name.length == 0) {
+      const q = queryParameterValue(this.path, "pod");
+      name = q !== null ? unescapeAddress(q) : null;
+    }
+    if (name === null || name.length == 0) {
+      metrics.idsFailed.increment();
+      return this.reply(400, "name the pod: ?pod=<address> or the " + config.id.podHeader + " header");
+    }
+    const pod = this.sticky.findPod(name);
+    if (pod < 0) {
+      metrics.idsUnknownPod.increment();
+      metrics.idsFailed.increment();
+      return this.reply(404, config.pods.length == 0 ? "no pods configured: the ID generator needs the pod list" : "unknown pod " + name);
+    }
+    const minted = mintId(this.sticky.table, pod, this.sticky.head, config.id.maxAttempts);
+    if (minted.id.length == 0) {
+      metrics.idsFailed.increment();
+      return this.reply(503, "no ID routed to " + config.pods[pod].address + " within " + minted.attempts.toString() +
+        " attempts (id.max_attempts): the pod owns too small a share of the table");
+    }
+    metrics.idsMinted.increment();
+    const body = "{\"id\":" + quoteJsonString(minted.id) + ",\"pod\":" + quoteJsonString(config.pods[pod].address) +
+      ",\"dc\":" + quoteJsonString(config.dc.local) + "}";
+    this.respond(200, body, jsonHeaders(), "sticky_id");
+    return HeadersAction.StopIteration;
+  }
+
+  private reply(status: u32, error: string): HeadersAction {
+    this.respond(status, "{\"error\":" + quoteJsonString(error) + "}", jsonHeaders(), "sticky_id_error");
+    return HeadersAction.StopIteration;
+  }
+}
+
+function jsonHeaders(): HeaderPair[] {
+  return [new HeaderPair("content-type", "application/json"), new HeaderPair("cache-control", "no-store")];
+}
+
+/** application/json, or any structured "+json" media type; parameters ignored. */
+function isJson(contentType: string | null): bool {
+  if (contentType === null) return false;
+  let t = contentType;
+  const semicolon = t.indexOf(";");
+  if (semicolon >= 0) t = t.substring(0, semicolon);
+  t = t.trim().toLowerCase();
+  return t == "application/json" || t.endsWith("+json");
+}
+
+/** Query values arrive percent-encoded; an address needs only '[', ']' and ':' back. */
+function unescapeAddress(s: string): string {
+  if (!s.includes("%")) return s;
+  return s.replaceAll("%5B", "[").replaceAll("%5b", "[").replaceAll("%5D", "]").replaceAll("%5d", "]")
+    .replaceAll("%3A", ":").replaceAll("%3a", ":");
+}
