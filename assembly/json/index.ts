@@ -5,5 +5,6 @@ export * from "./limits";
 export * from "./errors";
 export * from "./parse";
 export * from "./pointer";
+export * from "./pointer-set";
 export * from "./stream";
 export * from "./write";

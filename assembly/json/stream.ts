@@ -4,9 +4,10 @@
 //
 // The scanner is a resumable byte-level automaton: chunks may split anywhere (inside a string, an
 // escape, a \uXXXX, a UTF-8 sequence, a number, a literal). Its state is bounded: one frame per
-// open container (at most maxDepth), the pointer tables, and one capture buffer of at most
-// maxStringLength bytes for a string or number value some pointer targets. Strings and numbers
-// nobody targets are validated without being stored.
+// open container (at most maxDepth), and one capture buffer of at most maxStringLength bytes for a
+// string or number value some pointer targets. Strings and numbers nobody targets are validated
+// without being stored, and containers no pointer can be inside are scanned on a fast path that
+// does no pointer work at all.
 //
 // Each pointer ends up:
 //   Found   - the value was seen: scalars are captured (see value()); for an object or array
@@ -18,17 +19,15 @@
 // Bytes after the decision are not examined at all (the document may be invalid further on).
 //
 // Duplicate keys: streaming cannot look ahead, so the FIRST occurrence of a key decides (the DOM
-// parser's JsonValue.get takes the last). Pointers are tracked with one bit each in a u64 mask.
+// parser's JsonValue.get takes the last).
 
 import { JsonLimits } from "./limits";
 import { JsonError, describeJsonError, describeByte } from "./errors";
 import { JsonKind, JsonValue } from "./value";
 import { JsonPointer } from "./pointer";
+import { JsonPointerSet } from "./pointer-set";
 import { jsonNumberToF64 } from "./decimal";
 import { utf8Lead, utf8Store, hexDigit } from "./utf8";
-
-/** Most pointers one scanner follows (one bit each in a u64). */
-export const MAX_SCAN_POINTERS = 64;
 
 export enum PointerStatus {
   Pending = 0,
@@ -56,7 +55,7 @@ export enum ScanFailure {
   TooLarge = 3,
   /** The stream ended before the document (and some pointer) was complete. */
   Truncated = 4,
-  /** More than MAX_SCAN_POINTERS pointers were given; nothing is scanned. */
+  /** The pointer set is not usable (more than MAX_SCAN_POINTERS pointers); nothing is scanned. */
   TooManyPointers = 5,
 }
 
@@ -90,6 +89,9 @@ const E_LOW_BACKSLASH: i32 = 3; // after a high surrogate escape: '\' must follo
 const E_LOW_U: i32 = 4; // then 'u'
 const E_LOW_HEX: i32 = 5; // then 4 hex digits of a low surrogate
 
+/** Frame flag in frameInfo (the rest is the member count shifted left by 1). */
+const FRAME_OBJECT: u64 = 1;
+
 /** 1 for bytes that stand for themselves inside a string: 0x20..0x7F except '"' and '\'. */
 const PLAIN: StaticArray<u8> = plainTable();
 
@@ -111,22 +113,17 @@ function isWhitespace(c: u32): bool {
   return c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09;
 }
 
-export class JsonPointerScanner {
-  // Pointer tables, fixed at construction.
-  private count: i32;
-  private tokenBase: StaticArray<i32>; // per pointer: index of its first token in the token tables
-  private tokenStart: StaticArray<i32>; // per token: offset of its UTF-8 bytes in tokenBytes
-  private tokenLength: StaticArray<i32>;
-  private tokenIndex: StaticArray<i32>; // per token: array index it selects, or -1
-  private tokenBytes: Uint8Array;
-  /** lengthMask[d]: pointers with exactly d tokens (whose target sits at path length d). */
-  private lengthMask: StaticArray<u64>;
-  private limits: JsonLimits;
+const LITERALS = "truefalsenull";
 
-  // Answers.
-  private statuses: StaticArray<u8>;
+export class JsonPointerScanner {
+  private set: JsonPointerSet;
+  private maxDepth: i32;
+
+  // Answers: bit p of found / absent.
+  private found: u64 = 0;
+  private absent: u64 = 0;
   private kinds: StaticArray<u8>;
-  private values: Array<JsonValue | null>;
+  private values: StaticArray<JsonValue | null>;
 
   // Scan state.
   private scanState: ScanState = ScanState.InProgress;
@@ -134,16 +131,16 @@ export class JsonPointerScanner {
   private pending: u64 = 0;
   private mode: i32 = M_VALUE;
   private depth: i32 = 0;
-  private frameIsObject: StaticArray<u8>;
-  private frameMask: StaticArray<u64>; // pointers that may still lie inside the open container
-  private frameCount: StaticArray<i32>; // members / items seen so far
+  /** frames[d]: pointers that may still lie inside open container d; frames[maxDepth + d]:
+   *  members seen so far << 1 | FRAME_OBJECT. */
+  private frames: StaticArray<u64>;
   private valueMask: u64 = 0; // pointers selected by the key just read
   // Current string or number.
   private isKey: bool = false;
   private keyMask: u64 = 0; // pointers whose token still equals the key prefix read so far
   private keyPos: i32 = 0;
   private captureMask: u64 = 0; // pointers that target the scalar being read
-  private capture: StaticArray<u8>;
+  private capture: StaticArray<u8> = new StaticArray<u8>(0);
   private captureLength: i32 = 0;
   private escape: i32 = E_NONE;
   private escHex: i32 = 0;
@@ -154,8 +151,8 @@ export class JsonPointerScanner {
   private utf8High: u32 = 0xBF;
   private numberState: i32 = 0;
   private numberIsInteger: bool = true;
-  private literal: string = "";
-  private literalPos: i32 = 0;
+  private literalAt: i32 = 0; // position of the expected byte in LITERALS
+  private literalEnd: i32 = 0;
   // Position.
   private streamOffset: i64 = 0; // stream offset of the first byte of the current chunk range
   private chunkStart: i32 = 0;
@@ -166,67 +163,28 @@ export class JsonPointerScanner {
   private errorFound: i32 = -1;
   private errorDetail: string = "";
 
-  /**
-   * `pointers`: at most MAX_SCAN_POINTERS (otherwise the scanner starts in the Error state with
-   * failure TooManyPointers). `limits`: maxDepth, maxInputBytes (bytes fed before a decision),
-   * maxStringLength (captured string / number values) and maxMembers apply; rejectDuplicateKeys
-   * does not (first occurrence wins).
-   */
-  constructor(pointers: Array<JsonPointer>, limits: JsonLimits = new JsonLimits()) {
-    this.limits = limits;
-    const n = pointers.length;
-    this.count = n;
-    this.statuses = new StaticArray<u8>(n);
-    this.kinds = new StaticArray<u8>(n);
-    this.values = new Array<JsonValue | null>(n);
-    const maxDepth = limits.maxDepth > 0 ? limits.maxDepth : 0;
-    this.frameIsObject = new StaticArray<u8>(maxDepth);
-    this.frameMask = new StaticArray<u64>(maxDepth);
-    this.frameCount = new StaticArray<i32>(maxDepth);
-    this.lengthMask = new StaticArray<u64>(maxDepth + 1);
-    this.capture = new StaticArray<u8>(0);
-    this.tokenBase = new StaticArray<i32>(n);
-
-    let tokens = 0;
-    let byteLength = 0;
-    for (let p = 0; p < n; p++) {
-      const ptr = unchecked(pointers[p]);
-      tokens += ptr.tokens.length;
-      for (let t = 0; t < ptr.tokens.length; t++) byteLength += String.UTF8.byteLength(unchecked(ptr.tokens[t]));
-    }
-    this.tokenStart = new StaticArray<i32>(tokens);
-    this.tokenLength = new StaticArray<i32>(tokens);
-    this.tokenIndex = new StaticArray<i32>(tokens);
-    this.tokenBytes = new Uint8Array(byteLength);
-    let k = 0;
-    let at = 0;
-    for (let p = 0; p < n; p++) {
-      const ptr = unchecked(pointers[p]);
-      unchecked((this.tokenBase[p] = k));
-      for (let t = 0; t < ptr.tokens.length; t++) {
-        const token = unchecked(ptr.tokens[t]);
-        const written = <i32>String.UTF8.encodeUnsafe(changetype<usize>(token), token.length, this.tokenBytes.dataStart + at);
-        unchecked((this.tokenStart[k] = at));
-        unchecked((this.tokenLength[k] = written));
-        unchecked((this.tokenIndex[k] = unchecked(ptr.indices[t])));
-        at += written;
-        k++;
-      }
-      // Pointers longer than maxDepth can only be reached through a too-deep document.
-      const len = ptr.tokens.length;
-      if (len <= maxDepth && p < MAX_SCAN_POINTERS) unchecked((this.lengthMask[len] |= (<u64>1) << <u64>p));
-    }
+  /** A scanner for one document. Build the set once (e.g. at configuration) and a scanner per body. */
+  constructor(set: JsonPointerSet) {
+    this.set = set;
+    const maxDepth = set.limits.maxDepth > 0 ? set.limits.maxDepth : 0;
+    this.maxDepth = maxDepth;
+    this.kinds = new StaticArray<u8>(set.count);
+    this.values = new StaticArray<JsonValue | null>(set.count);
+    this.frames = new StaticArray<u64>(maxDepth << 1);
     this.reset();
   }
 
-  /** Forgets all input and answers, ready for another document with the same pointers and limits. */
+  /** Convenience for one-off use: compiles `pointers` (see JsonPointerSet) and makes a scanner. */
+  static create(pointers: Array<JsonPointer>, limits: JsonLimits = new JsonLimits()): JsonPointerScanner {
+    return new JsonPointerScanner(new JsonPointerSet(pointers, limits));
+  }
+
+  /** Forgets all input and answers, ready for another document. */
   reset(): void {
-    const n = this.count;
-    for (let p = 0; p < n; p++) {
-      unchecked((this.statuses[p] = <u8>PointerStatus.Pending));
-      unchecked((this.kinds[p] = 0));
-      unchecked((this.values[p] = null));
-    }
+    const n = this.set.count;
+    for (let p = 0; p < n && p < this.values.length; p++) unchecked((this.values[p] = null));
+    this.found = 0;
+    this.absent = 0;
     this.scanState = ScanState.InProgress;
     this.failureKind = ScanFailure.None;
     this.errorCode = JsonError.None;
@@ -243,19 +201,19 @@ export class JsonPointerScanner {
     this.utf8Need = 0;
     this.streamOffset = 0;
     this.scanned = 0;
-    if (n > MAX_SCAN_POINTERS) {
+    this.pending = this.set.all;
+    if (!this.set.ok) {
       this.scanState = ScanState.Error;
       this.failureKind = ScanFailure.TooManyPointers;
-      this.pending = 0;
-      return;
+    } else if (this.pending == 0) {
+      this.scanState = ScanState.Complete;
     }
-    this.pending = n == 64 ? <u64>-1 : ((<u64>1) << <u64>n) - 1;
-    if (this.pending == 0) this.scanState = ScanState.Complete;
   }
 
   /**
    * Scans chunk[start, end). Pass endOfStream = true with the last chunk (it may be empty).
    * Returns the overall state; once it is not InProgress, further calls do nothing.
+   * Out-of-range start/end are clamped to the chunk.
    */
   feed(chunk: Uint8Array, start: i32 = 0, end: i32 = chunk.length, endOfStream: bool = false): ScanState {
     if (this.scanState != ScanState.InProgress) return this.scanState;
@@ -265,7 +223,7 @@ export class JsonPointerScanner {
     if (start > end) start = end;
 
     // Bytes past maxInputBytes are never scanned; reaching the limit undecided is an error.
-    const room = <i64>this.limits.maxInputBytes - this.scanned;
+    const room = <i64>this.set.limits.maxInputBytes - this.scanned;
     let stop = end;
     if (<i64>(end - start) > room) stop = start + <i32>(room > 0 ? room : 0);
 
@@ -276,7 +234,7 @@ export class JsonPointerScanner {
     if (this.scanState != ScanState.InProgress) return this.scanState;
 
     if (stop < end) {
-      this.fail(JsonError.InputTooLarge, i, -1, this.limits.maxInputBytes.toString());
+      this.fail(JsonError.InputTooLarge, i, -1, this.set.limits.maxInputBytes.toString());
       return this.scanState;
     }
     if (endOfStream) this.finish(i);
@@ -292,9 +250,9 @@ export class JsonPointerScanner {
     return this.scanState;
   }
 
-  /** Number of pointers given at construction. */
+  /** Number of pointers in the set. */
   get pointerCount(): i32 {
-    return this.count;
+    return this.set.count;
   }
 
   /** Bytes examined so far (the scan stops at the decision, so this can be less than what was fed). */
@@ -303,8 +261,11 @@ export class JsonPointerScanner {
   }
 
   status(pointer: i32): PointerStatus {
-    if (pointer < 0 || pointer >= this.count) return PointerStatus.Pending;
-    return <PointerStatus>unchecked(this.statuses[pointer]);
+    if (pointer < 0 || pointer >= 64) return PointerStatus.Pending;
+    const bit = (<u64>1) << <u64>pointer;
+    if (this.found & bit) return PointerStatus.Found;
+    if (this.absent & bit) return PointerStatus.Absent;
+    return PointerStatus.Pending;
   }
 
   /** Kind of a Found target (Object / Array included); Null when not Found. */
@@ -334,56 +295,266 @@ export class JsonPointerScanner {
   }
 
   errorMessage(): string {
-    if (this.failureKind == ScanFailure.TooManyPointers) {
-      return "more than " + MAX_SCAN_POINTERS.toString() + " JSON pointers (" + this.count.toString() + ")";
-    }
+    if (this.failureKind == ScanFailure.TooManyPointers) return this.set.error;
     return describeJsonError(this.errorCode, this.errorAt, this.errorFound, this.errorDetail);
   }
 
   // ---- the automaton ----
 
-  /** Scans [i, stop) of the memory at base; returns where it stopped. */
+  /**
+   * Scans [i, stop) of the memory at base; returns where it stopped (at the offending byte on an
+   * error, right after the deciding byte on completion). Mode and depth live in locals here and
+   * are written back before anything that reads them from the object.
+   */
   private run(base: usize, i: i32, stop: i32): i32 {
+    let mode = this.mode;
+    let depth = this.depth;
+    const maxDepth = this.maxDepth;
+    const maxMembers = this.set.limits.maxMembers;
+    const masks = changetype<usize>(this.frames);
+    const infos = masks + (<usize>maxDepth << 3);
     while (i < stop) {
-      const mode = this.mode;
+      let c = <u32>load<u8>(base + i);
+
       if (mode == M_STRING) {
+        if (this.escape == E_NONE && this.utf8Need == 0 && (this.isKey ? this.keyMask : this.captureMask) == 0) {
+          // Fast path: a string nobody needs the content of; find its end or the next special byte.
+          while (isPlain(c)) {
+            if (++i == stop) break;
+            c = <u32>load<u8>(base + i);
+          }
+          if (i == stop) break;
+          if (c == 0x22) {
+            i++;
+            if (this.isKey) {
+              this.valueMask = 0;
+              mode = M_COLON;
+            } else {
+              mode = depth == 0 ? M_DONE : M_AFTER;
+            }
+            continue;
+          }
+        }
+        this.mode = mode;
+        this.depth = depth;
         i = this.scanString(base, i, stop);
-      } else if (mode == M_NUMBER) {
+        mode = this.mode;
+        if (this.scanState != ScanState.InProgress) break;
+        continue;
+      }
+
+      if (mode == M_NUMBER) {
+        this.mode = mode;
+        this.depth = depth;
         i = this.scanNumber(base, i, stop);
-      } else {
-        const c = <u32>load<u8>(base + i);
-        if (mode == M_LITERAL) {
-          // Checked before whitespace: "n ull" is not null.
-          this.literalByte(c, i);
-        } else if (isWhitespace(c)) {
-          i++;
-          continue;
-        } else if (mode == M_AFTER) {
-          this.afterValueByte(c, i);
-        } else if (mode == M_VALUE) {
-          this.startValue(c, i);
-        } else if (mode == M_COLON) {
-          if (c == 0x3A) this.mode = M_VALUE;
-          else this.fail(JsonError.UnexpectedCharacter, i, c, "expected ':' after object key");
-        } else if (mode == M_KEY || mode == M_OBJECT_FIRST) {
-          if (c == 0x22) this.startKey(i);
-          else if (c == 0x7D && mode == M_OBJECT_FIRST) this.closeContainer();
-          else this.fail(JsonError.UnexpectedCharacter, i, c, "expected an object key");
-        } else if (mode == M_ARRAY_FIRST) {
-          if (c == 0x5D) this.closeContainer();
-          else this.startValue(c, i);
-        } else {
-          // M_DONE
-          this.fail(JsonError.TrailingData, i, c, "");
+        mode = this.mode;
+        if (this.scanState != ScanState.InProgress) break;
+        continue;
+      }
+
+      if (mode == M_LITERAL) {
+        // Checked before whitespace: "n ull" is not null.
+        const at = this.literalAt;
+        if (c != <u32>LITERALS.charCodeAt(at)) {
+          const end = this.literalEnd;
+          this.fail(JsonError.UnexpectedCharacter, i, c, "expected '" + LITERALS.substring(end == 4 ? 0 : end == 9 ? 4 : 9, end) + "'");
+          break;
         }
         i++;
+        if (at + 1 < this.literalEnd) {
+          this.literalAt = at + 1;
+          continue;
+        }
+        mode = depth == 0 ? M_DONE : M_AFTER;
+        const targets = this.captureMask & this.pending;
+        if (targets != 0) {
+          if (this.literalEnd == 13) this.resolveFound(targets, JsonKind.Null, JsonValue.makeNull());
+          else this.resolveFound(targets, JsonKind.Bool, JsonValue.makeBool(this.literalEnd == 4));
+          if (this.scanState != ScanState.InProgress) break;
+        }
+        continue;
       }
-      if (this.scanState != ScanState.InProgress) {
-        // An error leaves i at the offending byte; a decision stops right after the deciding byte.
-        return i;
+
+      if (isWhitespace(c)) {
+        i++;
+        continue;
+      }
+
+      // Structural byte. `closing` collects the three ways a container ends.
+      let closing = false;
+      if (mode == M_AFTER) {
+        const isObject = (load<u64>(infos + (<usize>(depth - 1) << 3)) & FRAME_OBJECT) != 0;
+        if (c == 0x2C) {
+          mode = isObject ? M_KEY : M_VALUE;
+          i++;
+          continue;
+        }
+        if (c != (isObject ? <u32>0x7D : <u32>0x5D)) {
+          this.fail(JsonError.UnexpectedCharacter, i, c, isObject ? "expected ',' or '}'" : "expected ',' or ']'");
+          break;
+        }
+        closing = true;
+      } else if (mode == M_KEY || mode == M_OBJECT_FIRST) {
+        if (c == 0x22) {
+          const info = masks + (<usize>maxDepth << 3) + (<usize>(depth - 1) << 3);
+          const counted = load<u64>(info);
+          if (<i64>(counted >> 1) >= <i64>maxMembers) {
+            this.fail(JsonError.TooManyMembers, i, -1, maxMembers.toString() + " members in an object");
+            break;
+          }
+          store<u64>(info, counted + 2);
+          this.isKey = true;
+          this.keyMask = load<u64>(masks + (<usize>(depth - 1) << 3)) & this.pending;
+          this.keyPos = 0;
+          mode = M_STRING;
+          i++;
+          continue;
+        }
+        if (c != 0x7D || mode != M_OBJECT_FIRST) {
+          this.fail(JsonError.UnexpectedCharacter, i, c, "expected an object key");
+          break;
+        }
+        closing = true;
+      } else if (mode == M_COLON) {
+        if (c != 0x3A) {
+          this.fail(JsonError.UnexpectedCharacter, i, c, "expected ':' after object key");
+          break;
+        }
+        mode = M_VALUE;
+        i++;
+        continue;
+      } else if (mode == M_VALUE || mode == M_ARRAY_FIRST) {
+        if (c == 0x5D && mode == M_ARRAY_FIRST) {
+          closing = true;
+        } else {
+          // A value starts: which pending pointers continue into it?
+          let selected: u64 = 0;
+          if (depth == 0) {
+            selected = this.pending;
+          } else {
+            const info = infos + (<usize>(depth - 1) << 3);
+            const counted = load<u64>(info);
+            if (counted & FRAME_OBJECT) {
+              selected = this.valueMask & this.pending;
+            } else {
+              const index = <i32>(counted >> 1);
+              if (index >= maxMembers) {
+                this.fail(JsonError.TooManyMembers, i, -1, maxMembers.toString() + " items in an array");
+                break;
+              }
+              store<u64>(info, counted + 2);
+              const live = load<u64>(masks + (<usize>(depth - 1) << 3)) & this.pending;
+              if (live != 0) selected = this.selectItem(live, depth - 1, index);
+            }
+          }
+          if (c == 0x7B || c == 0x5B) {
+            if (depth >= maxDepth) {
+              this.fail(JsonError.TooDeep, i, -1, maxDepth.toString());
+              break;
+            }
+            const isObject = c == 0x7B;
+            const inside = selected != 0 ? this.enterContainer(selected, depth, isObject) : 0;
+            store<u64>(masks + (<usize>depth << 3), inside);
+            store<u64>(infos + (<usize>depth << 3), isObject ? FRAME_OBJECT : 0);
+            depth++;
+            mode = isObject ? M_OBJECT_FIRST : M_ARRAY_FIRST;
+            i++;
+            if (this.scanState != ScanState.InProgress) break;
+            continue;
+          }
+          if (c == 0x22) {
+            this.isKey = false;
+            mode = M_STRING;
+          } else if (c == 0x2D || c - 0x30 < 10) {
+            this.numberIsInteger = true;
+            this.numberState = c == 0x2D ? N_MINUS : c == 0x30 ? N_ZERO : N_INT;
+            mode = M_NUMBER;
+          } else if (c == 0x74 || c == 0x66 || c == 0x6E) {
+            // Offsets of "true", "false", "null" in LITERALS; the first byte is already matched.
+            const at = c == 0x74 ? 0 : c == 0x66 ? 4 : 9;
+            this.literalAt = at + 1;
+            this.literalEnd = c == 0x74 ? 4 : c == 0x66 ? 9 : 13;
+            mode = M_LITERAL;
+          } else {
+            this.fail(JsonError.UnexpectedCharacter, i, c, "expected a value");
+            break;
+          }
+          this.captureMask = 0;
+          if (selected != 0) {
+            this.enterScalar(selected, depth, c, i);
+            i++;
+            if (this.scanState != ScanState.InProgress) break;
+            continue;
+          }
+          i++;
+          continue;
+        }
+      } else {
+        // M_DONE
+        this.fail(JsonError.TrailingData, i, c, "");
+        break;
+      }
+
+      // closing: the innermost container ends; pointers still expected inside it are absent.
+      depth--;
+      const missing = load<u64>(masks + (<usize>depth << 3)) & this.pending;
+      mode = depth == 0 ? M_DONE : M_AFTER;
+      i++;
+      if (missing != 0) {
+        this.resolveAbsent(missing);
+        if (this.scanState != ScanState.InProgress) break;
       }
     }
+    this.mode = mode;
+    this.depth = depth;
     return i;
+  }
+
+  /** Pointers of `live` (inside the array at frame `top`) whose step there is item `index`. */
+  private selectItem(live: u64, top: i32, index: i32): u64 {
+    const set = this.set;
+    let selected: u64 = 0;
+    let m = live;
+    while (m != 0) {
+      const p = <i32>ctz(m);
+      m &= m - 1;
+      if (unchecked(set.tokenIndex[unchecked(set.tokenBase[p]) + top]) == index) selected |= (<u64>1) << <u64>p;
+    }
+    return selected;
+  }
+
+  /** An object / array opens at `depth` for the `selected` pointers: resolves those that target
+   *  it, and returns those that may lie inside. */
+  private enterContainer(selected: u64, depth: i32, isObject: bool): u64 {
+    const set = this.set;
+    const targets = selected & unchecked(set.lengthMask[depth]);
+    let inside = selected & ~targets;
+    if (!isObject && inside != 0) {
+      // Steps that are not array indices can never match inside an array.
+      let m = inside;
+      let never: u64 = 0;
+      while (m != 0) {
+        const p = <i32>ctz(m);
+        m &= m - 1;
+        if (unchecked(set.tokenIndex[unchecked(set.tokenBase[p]) + depth]) < 0) never |= (<u64>1) << <u64>p;
+      }
+      inside &= ~never;
+      if (never != 0) this.resolveAbsent(never);
+    }
+    if (targets != 0) this.resolveFound(targets, isObject ? JsonKind.Object : JsonKind.Array, null);
+    return inside;
+  }
+
+  /** A scalar starting with byte c at i, at `depth`, for the `selected` pointers: those that target
+   *  it are captured, the rest can never be found (nothing lies inside a scalar). */
+  private enterScalar(selected: u64, depth: i32, c: u32, i: i32): void {
+    const targets = selected & unchecked(this.set.lengthMask[depth]);
+    this.captureMask = targets;
+    this.captureLength = 0;
+    // A number's first byte is consumed here; strings and literals capture later.
+    if (targets != 0 && (c == 0x2D || c - 0x30 < 10)) this.captureByte(c, i, true);
+    const deeper = selected & ~targets;
+    if (deeper != 0) this.resolveAbsent(deeper);
   }
 
   private finish(i: i32): void {
@@ -426,167 +597,22 @@ export class JsonPointerScanner {
     while (m != 0) {
       const p = <i32>ctz(m);
       m &= m - 1;
-      unchecked((this.statuses[p] = <u8>PointerStatus.Found));
       unchecked((this.kinds[p] = <u8>kind));
       unchecked((this.values[p] = value));
     }
+    this.found |= mask;
     this.pending &= ~mask;
     if (this.pending == 0) this.scanState = ScanState.Complete;
   }
 
   private resolveAbsent(mask: u64): void {
-    let m = mask;
-    while (m != 0) {
-      const p = <i32>ctz(m);
-      m &= m - 1;
-      unchecked((this.statuses[p] = <u8>PointerStatus.Absent));
-    }
+    this.absent |= mask;
     this.pending &= ~mask;
     if (this.pending == 0) this.scanState = ScanState.Complete;
   }
 
-  /** A value begins with byte c at i (whitespace already skipped). */
-  private startValue(c: u32, i: i32): void {
-    const depth = this.depth;
-    // Which pending pointers continue into this value?
-    let selected: u64;
-    if (depth == 0) {
-      selected = this.pending;
-    } else {
-      const top = depth - 1;
-      if (unchecked(this.frameIsObject[top])) {
-        selected = this.valueMask & this.pending;
-      } else {
-        const index = unchecked(this.frameCount[top]);
-        if (index >= this.limits.maxMembers) {
-          this.fail(JsonError.TooManyMembers, i, -1, this.limits.maxMembers.toString() + " items in an array");
-          return;
-        }
-        unchecked((this.frameCount[top] = index + 1));
-        selected = 0;
-        let m = unchecked(this.frameMask[top]) & this.pending;
-        while (m != 0) {
-          const p = <i32>ctz(m);
-          m &= m - 1;
-          if (unchecked(this.tokenIndex[unchecked(this.tokenBase[p]) + top]) == index) selected |= (<u64>1) << <u64>p;
-        }
-      }
-    }
-    // depth <= maxDepth here, and lengthMask has maxDepth + 1 entries.
-    const targets = selected & unchecked(this.lengthMask[depth]);
-    const deeper = selected & ~targets;
-
-    if (c == 0x7B || c == 0x5B) {
-      const isObject = c == 0x7B;
-      if (depth >= this.limits.maxDepth) {
-        this.fail(JsonError.TooDeep, i, -1, this.limits.maxDepth.toString());
-        return;
-      }
-      let inside = deeper;
-      if (!isObject && inside != 0) {
-        // Steps that are not array indices can never match inside an array.
-        let m = inside;
-        let never: u64 = 0;
-        while (m != 0) {
-          const p = <i32>ctz(m);
-          m &= m - 1;
-          if (unchecked(this.tokenIndex[unchecked(this.tokenBase[p]) + depth]) < 0) never |= (<u64>1) << <u64>p;
-        }
-        inside &= ~never;
-        if (never != 0) this.resolveAbsent(never);
-      }
-      unchecked((this.frameIsObject[depth] = isObject ? 1 : 0));
-      unchecked((this.frameMask[depth] = inside));
-      unchecked((this.frameCount[depth] = 0));
-      this.depth = depth + 1;
-      this.mode = isObject ? M_OBJECT_FIRST : M_ARRAY_FIRST;
-      if (targets != 0) this.resolveFound(targets, isObject ? JsonKind.Object : JsonKind.Array, null);
-      return;
-    }
-
-    // A scalar: nothing can lie inside it.
-    this.captureMask = targets;
-    this.captureLength = 0;
-    if (c == 0x22) {
-      this.isKey = false;
-      this.escape = E_NONE;
-      this.utf8Need = 0;
-      this.mode = M_STRING;
-      if (targets != 0) this.ensureCapture();
-    } else if (c == 0x2D || c - 0x30 < 10) {
-      this.mode = M_NUMBER;
-      this.numberIsInteger = true;
-      this.numberState = c == 0x2D ? N_MINUS : c == 0x30 ? N_ZERO : N_INT;
-      if (targets != 0) {
-        this.ensureCapture();
-        this.captureByte(c, i, true);
-      }
-    } else if (c == 0x74 || c == 0x66 || c == 0x6E) {
-      this.mode = M_LITERAL;
-      this.literal = c == 0x74 ? "true" : c == 0x66 ? "false" : "null";
-      this.literalPos = 1;
-    } else {
-      this.fail(JsonError.UnexpectedCharacter, i, c, "expected a value");
-      return;
-    }
-    if (deeper != 0) this.resolveAbsent(deeper);
-  }
-
-  private startKey(i: i32): void {
-    const top = this.depth - 1;
-    const count = unchecked(this.frameCount[top]);
-    if (count >= this.limits.maxMembers) {
-      this.fail(JsonError.TooManyMembers, i, -1, this.limits.maxMembers.toString() + " members in an object");
-      return;
-    }
-    unchecked((this.frameCount[top] = count + 1));
-    this.isKey = true;
-    this.keyMask = unchecked(this.frameMask[top]) & this.pending;
-    this.keyPos = 0;
-    this.escape = E_NONE;
-    this.utf8Need = 0;
-    this.mode = M_STRING;
-  }
-
-  /** Byte c at i after a complete value inside a container. */
-  private afterValueByte(c: u32, i: i32): void {
-    const top = this.depth - 1;
-    const isObject = unchecked(this.frameIsObject[top]) != 0;
-    if (c == 0x2C) {
-      this.mode = isObject ? M_KEY : M_VALUE;
-    } else if (c == (isObject ? <u32>0x7D : <u32>0x5D)) {
-      this.closeContainer();
-    } else {
-      this.fail(JsonError.UnexpectedCharacter, i, c, isObject ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
-  }
-
-  private closeContainer(): void {
-    const top = this.depth - 1;
-    const missing = unchecked(this.frameMask[top]) & this.pending;
-    this.depth = top;
-    this.valueDone();
-    if (missing != 0) this.resolveAbsent(missing);
-  }
-
   private valueDone(): void {
     this.mode = this.depth == 0 ? M_DONE : M_AFTER;
-  }
-
-  private literalByte(c: u32, i: i32): void {
-    const word = this.literal;
-    if (c != <u32>word.charCodeAt(this.literalPos)) {
-      this.fail(JsonError.UnexpectedCharacter, i, c, "expected '" + word + "'");
-      return;
-    }
-    this.literalPos++;
-    if (this.literalPos < word.length) return;
-    const targets = this.captureMask & this.pending;
-    this.valueDone();
-    if (targets == 0) return;
-    const first = word.charCodeAt(0);
-    if (first == 0x6E) this.resolveFound(targets, JsonKind.Null, JsonValue.makeNull());
-    else this.resolveFound(targets, JsonKind.Bool, JsonValue.makeBool(first == 0x74));
   }
 
   // ---- numbers ----
@@ -646,24 +672,24 @@ export class JsonPointerScanner {
 
   // ---- strings ----
 
-  private ensureCapture(): void {
-    if (this.capture.length == 0) {
-      // Room for the whole limit plus one UTF-8 sequence, so captureByte needs no growth logic.
-      const limit = this.limits.maxStringLength;
-      this.capture = new StaticArray<u8>((limit > 0 ? limit : 0) + 4);
-    }
-  }
-
-  /** Appends one byte of a captured value; fails (false) past maxStringLength. */
-  // @ts-ignore: decorator
-  @inline
+  /** Appends one byte of a captured value; fails (false) past maxStringLength. The buffer
+   *  grows by doubling, so a short value never costs a maxStringLength allocation. */
   private captureByte(c: u32, i: i32, isNumber: bool): bool {
     const n = this.captureLength;
-    if (n >= this.limits.maxStringLength) {
-      this.fail(isNumber ? JsonError.NumberTooLong : JsonError.StringTooLong, i, -1, this.limits.maxStringLength.toString());
+    const limit = this.set.limits.maxStringLength;
+    if (n >= limit) {
+      this.fail(isNumber ? JsonError.NumberTooLong : JsonError.StringTooLong, i, -1, limit.toString());
       return false;
     }
-    store<u8>(changetype<usize>(this.capture) + <usize>n, <u8>c);
+    let buffer = this.capture;
+    if (n >= buffer.length) {
+      let size = buffer.length < 32 ? 32 : buffer.length << 1;
+      if (size > limit) size = limit;
+      const grown = new StaticArray<u8>(size);
+      memory.copy(changetype<usize>(grown), changetype<usize>(buffer), <usize>n);
+      this.capture = buffer = grown;
+    }
+    store<u8>(changetype<usize>(buffer) + <usize>n, <u8>c);
     this.captureLength = n + 1;
     return true;
   }
@@ -675,13 +701,14 @@ export class JsonPointerScanner {
       if (m == 0) return;
       const pos = this.keyPos;
       const top = this.depth - 1;
-      const bytes = this.tokenBytes.dataStart;
+      const set = this.set;
+      const bytes = changetype<usize>(set.tokenBytes);
       let keep = m;
       while (m != 0) {
         const p = <i32>ctz(m);
         m &= m - 1;
-        const k = unchecked(this.tokenBase[p]) + top;
-        if (pos >= unchecked(this.tokenLength[k]) || <u32>load<u8>(bytes + <usize>(unchecked(this.tokenStart[k]) + pos)) != c) {
+        const k = unchecked(set.tokenBase[p]) + top;
+        if (pos >= unchecked(set.tokenLength[k]) || <u32>load<u8>(bytes + <usize>(unchecked(set.tokenStart[k]) + pos)) != c) {
           keep &= ~((<u64>1) << <u64>p);
         }
       }
@@ -708,11 +735,12 @@ export class JsonPointerScanner {
       // The key matches the pointers whose token is exactly as long as what was read.
       let m = this.keyMask;
       const top = this.depth - 1;
+      const set = this.set;
       let keep = m;
       while (m != 0) {
         const p = <i32>ctz(m);
         m &= m - 1;
-        if (unchecked(this.tokenLength[unchecked(this.tokenBase[p]) + top]) != this.keyPos) keep &= ~((<u64>1) << <u64>p);
+        if (unchecked(set.tokenLength[unchecked(set.tokenBase[p]) + top]) != this.keyPos) keep &= ~((<u64>1) << <u64>p);
       }
       this.valueMask = keep;
       this.mode = M_COLON;

@@ -1,10 +1,5 @@
-import {
-  JsonPointerScanner,
-  PointerStatus,
-  ScanState,
-  ScanFailure,
-  MAX_SCAN_POINTERS,
-} from "../../../assembly/json/stream";
+import { JsonPointerScanner, PointerStatus, ScanState, ScanFailure } from "../../../assembly/json/stream";
+import { JsonPointerSet, MAX_SCAN_POINTERS } from "../../../assembly/json/pointer-set";
 import { parseJsonPointer, resolveJsonPointer, JsonPointer } from "../../../assembly/json/pointer";
 import { parseJsonString } from "../../../assembly/json/parse";
 import { JsonLimits } from "../../../assembly/json/limits";
@@ -61,7 +56,7 @@ function answers(s: JsonPointerScanner): string {
 }
 
 function scanWhole(doc: string, list: string[]): JsonPointerScanner {
-  const s = new JsonPointerScanner(pointers(list));
+  const s = JsonPointerScanner.create(pointers(list));
   s.feed(utf8(doc), 0, -1, true);
   return s;
 }
@@ -70,15 +65,16 @@ function scanWhole(doc: string, list: string[]): JsonPointerScanner {
 function checkAllSplits(doc: string, list: string[], expected: string): void {
   const bytes = utf8(doc);
   const n = bytes.length;
-  const ptrs = pointers(list);
+  // One compiled set, a scanner per run: how plugins use it (set at configuration, scanner per body).
+  const set = new JsonPointerSet(pointers(list));
   for (let k = 0; k <= n; k++) {
-    const s = new JsonPointerScanner(ptrs);
+    const s = new JsonPointerScanner(set);
     s.feed(bytes, 0, k, false);
     s.feed(bytes, k, n, true);
     expect(answers(s)).toBe(expected, "split at " + k.toString() + " of " + doc);
     expect(s.state).toBe(ScanState.Complete, "state, split at " + k.toString());
   }
-  const s = new JsonPointerScanner(ptrs);
+  const s = new JsonPointerScanner(set);
   for (let k = 0; k < n; k++) {
     // Separate one-byte arrays, so nothing can be read from a neighbouring chunk.
     const one = new Uint8Array(1);
@@ -222,7 +218,7 @@ describe("JsonPointerScanner: answers", () => {
   });
 
   it("is complete with no pointers", () => {
-    const s = new JsonPointerScanner(new Array<JsonPointer>());
+    const s = JsonPointerScanner.create(new Array<JsonPointer>());
     expect(s.state).toBe(ScanState.Complete);
   });
 });
@@ -260,7 +256,7 @@ describe("JsonPointerScanner: every split gives the DOM answer", () => {
   });
 
   it("stays pending while the target may still come", () => {
-    const s = new JsonPointerScanner(pointers(["/a", "/b"]));
+    const s = JsonPointerScanner.create(pointers(["/a", "/b"]));
     expect(s.feed(utf8('{"a":"x'))).toBe(ScanState.InProgress);
     expect(s.status(0)).toBe(PointerStatus.Pending);
     expect(s.feed(utf8('y","c":1'))).toBe(ScanState.InProgress);
@@ -300,7 +296,7 @@ describe("JsonPointerScanner: errors", () => {
       doc.set(head, 0);
       for (let k = 0; k < cases[c].length; k++) doc[head.length + k] = cases[c][k];
       doc.set(tail, head.length + cases[c].length);
-      const s = new JsonPointerScanner(pointers(["/t"]));
+      const s = JsonPointerScanner.create(pointers(["/t"]));
       s.feed(doc, 0, doc.length, true);
       expect(s.state).toBe(ScanState.Error);
       expect(s.error).toBe(JsonError.InvalidUtf8);
@@ -308,26 +304,26 @@ describe("JsonPointerScanner: errors", () => {
   });
 
   it("reports truncation at the end of the stream", () => {
-    const s = new JsonPointerScanner(pointers(["/t"]));
+    const s = JsonPointerScanner.create(pointers(["/t"]));
     s.feed(utf8('{"a":[1,2'), 0, -1, true);
     expect(s.state).toBe(ScanState.Error);
     expect(s.failure()).toBe(ScanFailure.Truncated);
     expect(s.errorOffset).toBe(9);
     expect(s.errorMessage()).toBe("unexpected end of input at byte 9 (document incomplete)");
-    const e = new JsonPointerScanner(pointers(["/t"]));
+    const e = JsonPointerScanner.create(pointers(["/t"]));
     expect(e.end()).toBe(ScanState.Error);
     expect(e.failure()).toBe(ScanFailure.Truncated);
     // Inside a string, an escape and a UTF-8 sequence.
     const parts = ['{"t":"ab', '{"t":"a\\', '{"t":"\\u00', '{"t":"\\ud83d', '{"t":"\xC3', '{"t":tr', '{"t":-'];
     for (let i = 0; i < parts.length; i++) {
-      const t = new JsonPointerScanner(pointers(["/t"]));
+      const t = JsonPointerScanner.create(pointers(["/t"]));
       t.feed(utf8(parts[i]), 0, -1, true);
       expect(t.failure()).toBe(ScanFailure.Truncated, parts[i]);
     }
   });
 
   it("reports the byte offset and character across chunks", () => {
-    const s = new JsonPointerScanner(pointers(["/t"]));
+    const s = JsonPointerScanner.create(pointers(["/t"]));
     s.feed(utf8('{"a": [1, 2'));
     s.feed(utf8(" }"));
     expect(s.state).toBe(ScanState.Error);
@@ -337,26 +333,26 @@ describe("JsonPointerScanner: errors", () => {
 
   it("limits depth", () => {
     const ok = "[".repeat(4) + "1" + "]".repeat(4);
-    expect(new JsonPointerScanner(pointers(["/0/0/0/0"]), limits(4, 1000, 100, 100)).feed(utf8(ok), 0, -1, true)).toBe(ScanState.Complete);
-    const s = new JsonPointerScanner(pointers(["/t"]), limits(4, 1000, 100, 100));
+    expect(JsonPointerScanner.create(pointers(["/0/0/0/0"]), limits(4, 1000, 100, 100)).feed(utf8(ok), 0, -1, true)).toBe(ScanState.Complete);
+    const s = JsonPointerScanner.create(pointers(["/t"]), limits(4, 1000, 100, 100));
     // (A pointer into an array would be decided Absent at once: "t" is not an index.)
     s.feed(utf8('{"a":' + "[".repeat(4)), 0, -1, false);
     expect(s.state).toBe(ScanState.Error);
     expect(s.failure()).toBe(ScanFailure.TooDeep);
     expect(s.errorMessage()).toBe("nesting deeper than 4 at byte 8");
     // Default limit 64, hostile depth.
-    const d = new JsonPointerScanner(pointers(["/t"]));
+    const d = JsonPointerScanner.create(pointers(["/t"]));
     d.feed(utf8('{"a":' + "[".repeat(10000)));
     expect(d.failure()).toBe(ScanFailure.TooDeep);
     // A target beyond the depth limit simply cannot be found.
-    const far = new JsonPointerScanner(pointers(["/a/b/c"]), limits(2, 1000, 100, 100));
+    const far = JsonPointerScanner.create(pointers(["/a/b/c"]), limits(2, 1000, 100, 100));
     far.feed(utf8('{"a":{"b":1}}'), 0, -1, true);
     expect(answers(far)).toBe("absent");
   });
 
   it("limits the bytes fed before a decision", () => {
     const l = limits(8, 20, 100, 100);
-    const s = new JsonPointerScanner(pointers(["/t"]), l);
+    const s = JsonPointerScanner.create(pointers(["/t"]), l);
     s.feed(utf8('{"padding":"0123456'));
     expect(s.state).toBe(ScanState.InProgress);
     s.feed(utf8('789abcdef","t":1}'));
@@ -364,7 +360,7 @@ describe("JsonPointerScanner: errors", () => {
     expect(s.failure()).toBe(ScanFailure.TooLarge);
     expect(s.errorMessage()).toBe("input larger than 20 bytes at byte 20");
     // Decided within the limit: the rest does not count.
-    const t = new JsonPointerScanner(pointers(["/t"]), l);
+    const t = JsonPointerScanner.create(pointers(["/t"]), l);
     t.feed(utf8('{"t":1,"padding":"0123456789abcdef"}'), 0, -1, true);
     expect(t.state).toBe(ScanState.Complete);
   });
@@ -391,12 +387,15 @@ describe("JsonPointerScanner: errors", () => {
   it("refuses too many pointers", () => {
     const list = new Array<string>();
     for (let i = 0; i <= MAX_SCAN_POINTERS; i++) list.push("/k" + i.toString());
-    const s = new JsonPointerScanner(pointers(list));
+    const s = JsonPointerScanner.create(pointers(list));
     expect(s.state).toBe(ScanState.Error);
     expect(s.failure()).toBe(ScanFailure.TooManyPointers);
+    expect(s.errorMessage()).toBe("more than 64 JSON pointers (65)");
+    expect(new JsonPointerSet(pointers(list)).ok).toBe(false);
+    expect(s.feed(utf8("{}"), 0, -1, true)).toBe(ScanState.Error);
     list.pop();
     const doc = '{"k63":1,"k0":2}';
-    const ok = new JsonPointerScanner(pointers(list));
+    const ok = JsonPointerScanner.create(pointers(list));
     ok.feed(utf8(doc), 0, -1, true);
     expect(ok.state).toBe(ScanState.Complete);
     expect(answer(ok, 63)).toBe("number:1:int");
@@ -405,7 +404,7 @@ describe("JsonPointerScanner: errors", () => {
   });
 
   it("can be reset and reused", () => {
-    const s = new JsonPointerScanner(pointers(["/a"]));
+    const s = JsonPointerScanner.create(pointers(["/a"]));
     s.feed(utf8('{"a":1}'), 0, -1, true);
     expect(answer(s, 0)).toBe("number:1:int");
     s.reset();
@@ -416,7 +415,7 @@ describe("JsonPointerScanner: errors", () => {
 });
 
 function scanWithLimits(doc: string, list: string[], l: JsonLimits): JsonPointerScanner {
-  const s = new JsonPointerScanner(pointers(list), l);
+  const s = JsonPointerScanner.create(pointers(list), l);
   s.feed(utf8(doc), 0, -1, true);
   return s;
 }
