@@ -10,7 +10,7 @@
 // Variable-time: only public values (keys, signatures, messages) pass through here.
 
 import { Field25519, ED25519_BX, ED25519_BY, ED25519_D, ED25519_L, ED25519_SQRTM1, ED25519_SQRT_EXP } from "./fe25519";
-import { fadd, fsub, fneg, fequal, fisZero, fisOdd, finv, fpow, fromBytesLE, toBytesLE, constFromWords } from "./field";
+import { fadd, fsub, fneg, fequal, fisZero, fisOdd, finv, fpow, fromBytes, toBytes, constFromWords } from "./field";
 import { limbsCopy, limbsSetSmall } from "./limbs";
 import { ScalarField, wnaf } from "./scalar";
 
@@ -80,7 +80,7 @@ export class Edwards25519 {
     memory.copy(buf, src, 32);
     const sign = load<u8>(buf, 31) >> 7;
     store<u8>(buf, load<u8>(buf, 31) & 0x7f, 31);
-    if (!fromBytesLE<Field25519>(f, y, buf, 32)) return false;
+    if (!fromBytes<Field25519>(f, y, buf, 32, true)) return false;
     const u = at(this.t0), v = at(this.t1), v3 = at(this.t2), t = at(this.t3);
     f.sqr(u, y);
     f.mul(v, u, at(this.d));
@@ -311,14 +311,14 @@ export class Edwards25519 {
     f.mul(x, at(this.ax), zi);
     f.mul(y, at(this.ay), zi);
     const buf = at_u8(this.enc);
-    toBytesLE<Field25519>(f, buf, y);
+    toBytes<Field25519>(f, buf, y, true);
     if (fisOdd<Field25519>(f, x)) store<u8>(buf, load<u8>(buf, 31) | 0x80, 31);
   }
 
   /** S (little-endian, at src) as a scalar, if canonical (S < L). */
   scalarS(src: usize): bool {
     const sc = this.sc;
-    return sc.fromBytesLE(this.s, src, 32) && sc.isReduced(this.s);
+    return sc.fromBytes(this.s, src, 32, true) && sc.isReduced(this.s);
   }
 
   /** k = (64-byte little-endian hash at src) mod L. */

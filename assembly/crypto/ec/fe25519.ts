@@ -4,7 +4,7 @@
 // multiplier is m = t0 * 19^-1 mod 2^29, and adding m*p costs one small product and one shift.
 // Elements: 9 limbs, R = 2^261, bound B = 2^256 (mul maps inputs < 2^256 to < p + 2^251).
 
-import { FieldBase } from "./field";
+import { FieldBase, add9, fold9 } from "./field";
 
 // @ts-ignore: decorator
 @inline const MASK: i64 = 0x1fffffff;
@@ -147,78 +147,34 @@ export class Field25519 extends FieldBase {
     store<u32>(r, <u32>c, 32);
   }
 
-
-  /** r = a + b, folded. */
   add(r: usize, a: usize, b: usize): void {
-    let l0 = <i32>(load<u32>(a, 0) + load<u32>(b, 0));
-    let l1 = <i32>(load<u32>(a, 4) + load<u32>(b, 4));
-    let l2 = <i32>(load<u32>(a, 8) + load<u32>(b, 8));
-    let l3 = <i32>(load<u32>(a, 12) + load<u32>(b, 12));
-    let l4 = <i32>(load<u32>(a, 16) + load<u32>(b, 16));
-    let l5 = <i32>(load<u32>(a, 20) + load<u32>(b, 20));
-    let l6 = <i32>(load<u32>(a, 24) + load<u32>(b, 24));
-    let l7 = <i32>(load<u32>(a, 28) + load<u32>(b, 28));
-    let l8 = <i32>(load<u32>(a, 32) + load<u32>(b, 32));
-    l1 += l0 >> 29; l0 &= 0x1fffffff;
-    l2 += l1 >> 29; l1 &= 0x1fffffff;
-    l3 += l2 >> 29; l2 &= 0x1fffffff;
-    l4 += l3 >> 29; l3 &= 0x1fffffff;
-    l5 += l4 >> 29; l4 &= 0x1fffffff;
-    l6 += l5 >> 29; l5 &= 0x1fffffff;
-    l7 += l6 >> 29; l6 &= 0x1fffffff;
-    l8 += l7 >> 29; l7 &= 0x1fffffff;
-    const h = l8 >> 23;
-    l8 &= 0x7fffff;
-    l0 += h * 19;
-    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
-    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
-    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
-    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
-    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
-    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
-    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
-    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
-    store<u32>(r, <u32>l8, 32);
+    add9<Field25519>(this, r, a, b);
   }
 
-  /** r = a - b + k*p (k*p is at least the bound, so the sum is non-negative), folded. */
+  /** r = a - b + k*p (k*p at least the bound, so the total is non-negative). */
   sub(r: usize, a: usize, b: usize): void {
-    let l0 = <i32>load<u32>(a, 0) - <i32>load<u32>(b, 0) + 0x1fffffb4;
-    let l1 = <i32>load<u32>(a, 4) - <i32>load<u32>(b, 4) + 0x1fffffff;
-    let l2 = <i32>load<u32>(a, 8) - <i32>load<u32>(b, 8) + 0x1fffffff;
-    let l3 = <i32>load<u32>(a, 12) - <i32>load<u32>(b, 12) + 0x1fffffff;
-    let l4 = <i32>load<u32>(a, 16) - <i32>load<u32>(b, 16) + 0x1fffffff;
-    let l5 = <i32>load<u32>(a, 20) - <i32>load<u32>(b, 20) + 0x1fffffff;
-    let l6 = <i32>load<u32>(a, 24) - <i32>load<u32>(b, 24) + 0x1fffffff;
-    let l7 = <i32>load<u32>(a, 28) - <i32>load<u32>(b, 28) + 0x1fffffff;
-    let l8 = <i32>load<u32>(a, 32) - <i32>load<u32>(b, 32) + 0x1ffffff;
-    l1 += l0 >> 29; l0 &= 0x1fffffff;
-    l2 += l1 >> 29; l1 &= 0x1fffffff;
-    l3 += l2 >> 29; l2 &= 0x1fffffff;
-    l4 += l3 >> 29; l3 &= 0x1fffffff;
-    l5 += l4 >> 29; l4 &= 0x1fffffff;
-    l6 += l5 >> 29; l5 &= 0x1fffffff;
-    l7 += l6 >> 29; l6 &= 0x1fffffff;
-    l8 += l7 >> 29; l7 &= 0x1fffffff;
-    const h = l8 >> 23;
-    l8 &= 0x7fffff;
-    l0 += h * 19;
-    l1 += l0 >> 29; store<u32>(r, <u32>(l0 & 0x1fffffff), 0);
-    l2 += l1 >> 29; store<u32>(r, <u32>(l1 & 0x1fffffff), 4);
-    l3 += l2 >> 29; store<u32>(r, <u32>(l2 & 0x1fffffff), 8);
-    l4 += l3 >> 29; store<u32>(r, <u32>(l3 & 0x1fffffff), 12);
-    l5 += l4 >> 29; store<u32>(r, <u32>(l4 & 0x1fffffff), 16);
-    l6 += l5 >> 29; store<u32>(r, <u32>(l5 & 0x1fffffff), 20);
-    l7 += l6 >> 29; store<u32>(r, <u32>(l6 & 0x1fffffff), 24);
-    l8 += l7 >> 29; store<u32>(r, <u32>(l7 & 0x1fffffff), 28);
-    store<u32>(r, <u32>l8, 32);
+    const l0 = <i32>load<u32>(a, 0) - <i32>load<u32>(b, 0) + 0x1fffffb4;
+    const l1 = <i32>load<u32>(a, 4) - <i32>load<u32>(b, 4) + 0x1fffffff;
+    const l2 = <i32>load<u32>(a, 8) - <i32>load<u32>(b, 8) + 0x1fffffff;
+    const l3 = <i32>load<u32>(a, 12) - <i32>load<u32>(b, 12) + 0x1fffffff;
+    const l4 = <i32>load<u32>(a, 16) - <i32>load<u32>(b, 16) + 0x1fffffff;
+    const l5 = <i32>load<u32>(a, 20) - <i32>load<u32>(b, 20) + 0x1fffffff;
+    const l6 = <i32>load<u32>(a, 24) - <i32>load<u32>(b, 24) + 0x1fffffff;
+    const l7 = <i32>load<u32>(a, 28) - <i32>load<u32>(b, 28) + 0x1fffffff;
+    const l8 = <i32>load<u32>(a, 32) - <i32>load<u32>(b, 32) + 0x1ffffff;
+    this.finish(r, l0, l1, l2, l3, l4, l5, l6, l7, l8);
   }
 
-  /** Normalizes limbs (signed carries) and folds bits >= 2^255 back: 2^255 = 19 (mod p). */
   fold(r: usize): void {
-    let l0 = <i32>load<u32>(r, 0), l1 = <i32>load<u32>(r, 4), l2 = <i32>load<u32>(r, 8);
-    let l3 = <i32>load<u32>(r, 12), l4 = <i32>load<u32>(r, 16), l5 = <i32>load<u32>(r, 20);
-    let l6 = <i32>load<u32>(r, 24), l7 = <i32>load<u32>(r, 28), l8 = <i32>load<u32>(r, 32);
+    fold9<Field25519>(this, r);
+  }
+
+  /**
+   * Stores limbs after signed carry propagation, folding the bits above p's top bit back in.
+   * add(), sub() and fold() all end here (inlined: the limbs stay in locals).
+   */
+  // @ts-ignore: decorator
+  @inline finish(r: usize, l0: i32, l1: i32, l2: i32, l3: i32, l4: i32, l5: i32, l6: i32, l7: i32, l8: i32): void {
     l1 += l0 >> 29; l0 &= 0x1fffffff;
     l2 += l1 >> 29; l1 &= 0x1fffffff;
     l3 += l2 >> 29; l2 &= 0x1fffffff;

@@ -11,8 +11,8 @@
 // Element arguments are addresses of N-limb vectors; r may alias a or b everywhere.
 
 import {
-  LIMB_BITS, LIMB_MASK, addr, newLimbs, limbsCompare, limbsCopy, limbsEqual, limbsFromBytesBE, limbsFromBytesLE,
-  limbsFromWordsBE, limbsIsZero, limbsSetSmall, limbsSubInPlace, limbsToBytesBE, limbsToBytesLE,
+  LIMB_BITS, LIMB_MASK, addr, newLimbs, limbsCompare, limbsCopy, limbsEqual, limbsFromBytes,
+  limbsFromWordsBE, limbsIsZero, limbsSetSmall, limbsSubInPlace, limbsToBytes,
 } from "./limbs";
 
 export class FieldBase {
@@ -21,6 +21,8 @@ export class FieldBase {
   readonly p2: StaticArray<u32>;
   /** The element 0. */
   readonly zero: StaticArray<u32>;
+  /** k*p (k = biasMultiple), at least the bound: what subLimbs adds so limb sums stay non-negative in total. */
+  readonly bias: StaticArray<u32>;
   /** R^2 mod p, to enter Montgomery form. */
   readonly r2: StaticArray<u32>;
   /** 1 in Montgomery form (R mod p). */
@@ -34,14 +36,15 @@ export class FieldBase {
   readonly tab: StaticArray<u32>;
 
   /**
-   * n: limb count; bytes: encoded length; pWords: p as big-endian 32-bit words.
+   * n: limb count; bytes: encoded length; pWords: p as big-endian 32-bit words; biasMultiple: k
+   * for `bias` (only fields whose sub uses subLimbs need it).
    */
-  constructor(readonly n: i32, readonly bytes: i32, pWords: StaticArray<u32>) {
+  constructor(readonly n: i32, readonly bytes: i32, pWords: StaticArray<u32>, biasMultiple: u32 = 4) {
     const p = newLimbs(n);
     limbsFromWordsBE(addr(p), n, pWords);
     // p - 2 as bytes (p is odd and > 2, so the subtraction only touches the low byte).
     const e = new StaticArray<u8>(bytes);
-    limbsToBytesBE(changetype<usize>(e), bytes, addr(p), n);
+    limbsToBytes(changetype<usize>(e), bytes, addr(p), n, false);
     unchecked((e[bytes - 1] = unchecked(e[bytes - 1]) - 2));
     this.p = p;
     const p2 = newLimbs(n);
@@ -49,6 +52,7 @@ export class FieldBase {
     doubleNoReduce(addr(p2), n);
     this.p2 = p2;
     this.zero = newLimbs(n);
+    this.bias = multipleOfP(p, biasMultiple);
     this.invExp = e;
     this.r2 = newLimbs(n);
     this.one = newLimbs(n);
@@ -90,6 +94,72 @@ function doubleNoReduce(v: usize, n: i32): void {
     } else {
       store<u32>(q, x);
     }
+  }
+}
+
+/** k*p as normalized limbs (the top limb takes the excess). */
+function multipleOfP(p: StaticArray<u32>, k: u32): StaticArray<u32> {
+  const n = p.length;
+  const r = newLimbs(n);
+  let carry: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = <u64>unchecked(p[i]) * k + carry;
+    if (i < n - 1) {
+      unchecked((r[i] = <u32>v & LIMB_MASK));
+      carry = v >> LIMB_BITS;
+    } else {
+      unchecked((r[i] = <u32>v));
+    }
+  }
+  return r;
+}
+
+/** add() of the 9-limb fields: the limb sums go straight to the field's unrolled finish(). */
+// @ts-ignore: decorator
+@inline export function add9<F extends FieldBase>(f: F, r: usize, a: usize, b: usize): void {
+  f.finish(r,
+    <i32>(load<u32>(a, 0) + load<u32>(b, 0)), <i32>(load<u32>(a, 4) + load<u32>(b, 4)), <i32>(load<u32>(a, 8) + load<u32>(b, 8)),
+    <i32>(load<u32>(a, 12) + load<u32>(b, 12)), <i32>(load<u32>(a, 16) + load<u32>(b, 16)), <i32>(load<u32>(a, 20) + load<u32>(b, 20)),
+    <i32>(load<u32>(a, 24) + load<u32>(b, 24)), <i32>(load<u32>(a, 28) + load<u32>(b, 28)), <i32>(load<u32>(a, 32) + load<u32>(b, 32)));
+}
+
+/** fold() of the 9-limb fields. */
+// @ts-ignore: decorator
+@inline export function fold9<F extends FieldBase>(f: F, r: usize): void {
+  f.finish(r,
+    load<i32>(r, 0), load<i32>(r, 4), load<i32>(r, 8), load<i32>(r, 12), load<i32>(r, 16),
+    load<i32>(r, 20), load<i32>(r, 24), load<i32>(r, 28), load<i32>(r, 32));
+}
+
+/** Signed carry propagation: every limb but the top one ends in [0, 2^29), the top one takes the rest. */
+export function carryLimbs(r: usize, n: i32): void {
+  let c: i32 = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const q = r + ((<usize>i) << 2);
+    const v = load<i32>(q) + c;
+    store<u32>(q, <u32>v & LIMB_MASK);
+    c = v >> LIMB_BITS;
+  }
+  const top = r + ((<usize>(n - 1)) << 2);
+  store<i32>(top, load<i32>(top) + c);
+}
+
+/** r = a + b limb by limb, without carries (the field's fold() follows). */
+export function addLimbs(r: usize, a: usize, b: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<u32>(r + o, load<u32>(a + o) + load<u32>(b + o));
+  }
+}
+
+/**
+ * r = a - b + bias limb by limb, without carries: limbs may go negative, and the field's fold()
+ * (which follows) propagates them as signed values. bias = k*p with k*p at least the field's bound.
+ */
+export function subLimbs(r: usize, a: usize, b: usize, bias: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<u32>(r + o, load<u32>(a + o) + load<u32>(bias + o) - load<u32>(b + o));
   }
 }
 
@@ -158,36 +228,30 @@ export function fromMont<F extends FieldBase>(f: F, r: usize, a: usize): void {
   fcanon<F>(f, r, r);
 }
 
-/** Reads a big-endian field element (exactly f.bytes long); false unless it is < p. */
-export function fromBytesBE<F extends FieldBase>(f: F, r: usize, src: usize): bool {
+/** Reads a field element of `len` bytes (big-endian, or little-endian when `le`); false unless it is < p. */
+export function fromBytes<F extends FieldBase>(f: F, r: usize, src: usize, len: i32, le: bool): bool {
   const n = f.n;
-  if (!limbsFromBytesBE(r, n, src, f.bytes)) return false;
+  if (!limbsFromBytes(r, n, src, len, le)) return false;
   if (limbsCompare(r, addr(f.p), n) >= 0) return false;
   toMont<F>(f, r, r);
   return true;
 }
 
-/** Reads a little-endian field element of `len` bytes; false unless it is < p. */
-export function fromBytesLE<F extends FieldBase>(f: F, r: usize, src: usize, len: i32): bool {
-  const n = f.n;
-  if (!limbsFromBytesLE(r, n, src, len)) return false;
-  if (limbsCompare(r, addr(f.p), n) >= 0) return false;
-  toMont<F>(f, r, r);
-  return true;
+/** Reads a big-endian field element exactly f.bytes long; false unless it is < p. */
+export function fromBytesBE<F extends FieldBase>(f: F, r: usize, src: usize): bool {
+  return fromBytes<F>(f, r, src, f.bytes, false);
+}
+
+/** Writes the canonical value as f.bytes bytes (big-endian, or little-endian when `le`). */
+export function toBytes<F extends FieldBase>(f: F, dst: usize, a: usize, le: bool): void {
+  const t = addr(f.t2);
+  fromMont<F>(f, t, a);
+  limbsToBytes(dst, f.bytes, t, f.n, le);
 }
 
 /** Writes the canonical value as f.bytes big-endian bytes. */
 export function toBytesBE<F extends FieldBase>(f: F, dst: usize, a: usize): void {
-  const t = addr(f.t2);
-  fromMont<F>(f, t, a);
-  limbsToBytesBE(dst, f.bytes, t, f.n);
-}
-
-/** Writes the canonical value as f.bytes little-endian bytes. */
-export function toBytesLE<F extends FieldBase>(f: F, dst: usize, a: usize): void {
-  const t = addr(f.t2);
-  fromMont<F>(f, t, a);
-  limbsToBytesLE(dst, f.bytes, t, f.n);
+  toBytes<F>(f, dst, a, false);
 }
 
 /** Montgomery-form constant from big-endian 32-bit words (the value must be < p). */

@@ -77,16 +77,17 @@ export function limbsSubInPlace(a: usize, b: usize, n: i32): void {
 }
 
 /**
- * Reads `len` big-endian bytes at `src` into `n` limbs. Returns false when the value does not fit
- * in 29*n bits (the vector is then unspecified).
+ * Reads `len` bytes at `src` (big-endian, or little-endian when `le`) into `n` limbs. Returns
+ * false when the value does not fit in 29*n bits (the vector is then unspecified).
  */
-export function limbsFromBytesBE(r: usize, n: i32, src: usize, len: i32): bool {
+export function limbsFromBytes(r: usize, n: i32, src: usize, len: i32, le: bool): bool {
   limbsZero(r, n);
   let acc: u64 = 0;
   let accBits: i32 = 0;
   let limb = 0;
-  for (let k = len - 1; k >= 0; k--) {
-    acc |= (<u64>load<u8>(src + <usize>k)) << accBits;
+  for (let k = 0; k < len; k++) {
+    // k counts from the least significant byte.
+    acc |= (<u64>load<u8>(src + <usize>(le ? k : len - 1 - k))) << accBits;
     accBits += 8;
     if (accBits >= LIMB_BITS) {
       if (limb >= n) return false;
@@ -103,54 +104,20 @@ export function limbsFromBytesBE(r: usize, n: i32, src: usize, len: i32): bool {
   return true;
 }
 
-/** Same as limbsFromBytesBE for little-endian input. */
-export function limbsFromBytesLE(r: usize, n: i32, src: usize, len: i32): bool {
-  limbsZero(r, n);
+/** Writes a normalized vector as `len` bytes, big-endian or little-endian when `le` (the value must fit). */
+export function limbsToBytes(dst: usize, len: i32, a: usize, n: i32, le: bool): void {
   let acc: u64 = 0;
   let accBits: i32 = 0;
   let limb = 0;
   for (let k = 0; k < len; k++) {
-    acc |= (<u64>load<u8>(src + <usize>k)) << accBits;
-    accBits += 8;
-    if (accBits >= LIMB_BITS) {
-      if (limb >= n) return false;
-      store<u32>(r + ((<usize>limb) << 2), <u32>acc & LIMB_MASK);
+    if (accBits < 8) {
+      if (limb < n) acc |= (<u64>load<u32>(a + ((<usize>limb) << 2))) << accBits;
       limb++;
-      acc >>= LIMB_BITS;
-      accBits -= LIMB_BITS;
+      accBits += LIMB_BITS;
     }
-  }
-  if (acc != 0) {
-    if (limb >= n) return false;
-    store<u32>(r + ((<usize>limb) << 2), <u32>acc);
-  }
-  return true;
-}
-
-/** Bit `i` of a normalized vector (0 beyond its end). */
-function limbBit(a: usize, n: i32, i: i32): u32 {
-  const limb = i / LIMB_BITS;
-  if (limb >= n) return 0;
-  return (load<u32>(a + ((<usize>limb) << 2)) >>> <u32>(i % LIMB_BITS)) & 1;
-}
-
-/** Writes a normalized vector as `len` big-endian bytes (the value must fit). */
-export function limbsToBytesBE(dst: usize, len: i32, a: usize, n: i32): void {
-  for (let k = 0; k < len; k++) {
-    let byte: u32 = 0;
-    const bit = k << 3;
-    for (let j = 7; j >= 0; j--) byte = (byte << 1) | limbBit(a, n, bit + j);
-    store<u8>(dst + <usize>(len - 1 - k), <u8>byte);
-  }
-}
-
-/** Writes a normalized vector as `len` little-endian bytes (the value must fit). */
-export function limbsToBytesLE(dst: usize, len: i32, a: usize, n: i32): void {
-  for (let k = 0; k < len; k++) {
-    let byte: u32 = 0;
-    const bit = k << 3;
-    for (let j = 7; j >= 0; j--) byte = (byte << 1) | limbBit(a, n, bit + j);
-    store<u8>(dst + <usize>k, <u8>byte);
+    store<u8>(dst + <usize>(le ? k : len - 1 - k), <u8>acc);
+    acc >>= 8;
+    accBits -= 8;
   }
 }
 
@@ -165,5 +132,5 @@ export function limbsFromWordsBE(r: usize, n: i32, words: StaticArray<u32>): voi
     unchecked((tmp[(i << 2) + 2] = <u8>(w >>> 8)));
     unchecked((tmp[(i << 2) + 3] = <u8>w));
   }
-  limbsFromBytesBE(r, n, changetype<usize>(tmp), len);
+  limbsFromBytes(r, n, changetype<usize>(tmp), len, false);
 }

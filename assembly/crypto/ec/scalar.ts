@@ -57,12 +57,13 @@ export class ScalarField {
     return (this.bits + 7) >> 3;
   }
 
-  /** r = value of `len` big-endian bytes at src; false if it does not fit in `words` limbs. */
-  fromBytesBE(r: StaticArray<u32>, src: usize, len: i32): bool {
+  /** r = value of `len` bytes at src (big-endian, or little-endian when `le`); false if it does not fit. */
+  fromBytes(r: StaticArray<u32>, src: usize, len: i32, le: bool): bool {
     const words = this.words;
     for (let i = 0; i < words; i++) unchecked((r[i] = 0));
     for (let k = 0; k < len; k++) {
-      const byte = <u32>load<u8>(src + <usize>(len - 1 - k));
+      // k counts from the least significant byte.
+      const byte = <u32>load<u8>(src + <usize>(le ? k : len - 1 - k));
       const w = k >> 2;
       if (w >= words) {
         if (byte != 0) return false;
@@ -73,20 +74,9 @@ export class ScalarField {
     return true;
   }
 
-  /** r = value of `len` little-endian bytes at src; false if it does not fit. */
-  fromBytesLE(r: StaticArray<u32>, src: usize, len: i32): bool {
-    const words = this.words;
-    for (let i = 0; i < words; i++) unchecked((r[i] = 0));
-    for (let k = 0; k < len; k++) {
-      const byte = <u32>load<u8>(src + <usize>k);
-      const w = k >> 2;
-      if (w >= words) {
-        if (byte != 0) return false;
-        continue;
-      }
-      unchecked((r[w] |= byte << ((<u32>k & 3) << 3)));
-    }
-    return true;
+  /** fromBytes, big-endian. */
+  fromBytesBE(r: StaticArray<u32>, src: usize, len: i32): bool {
+    return this.fromBytes(r, src, len, false);
   }
 
   /** Writes a as `len` big-endian bytes (the value must fit). */
@@ -177,8 +167,8 @@ export class ScalarField {
    */
   reduceWide64LE(r: StaticArray<u32>, src: usize): void {
     const lo = this.lo, hi = this.hi, t = this.t;
-    this.fromBytesLE(lo, src, 32);
-    this.fromBytesLE(hi, src + 32, 32);
+    this.fromBytes(lo, src, 32, true);
+    this.fromBytes(hi, src + 32, 32, true);
     this.montMul(lo, lo, this.r2);
     this.montMul(hi, hi, this.r3);
     this.addMod(t, lo, hi);
