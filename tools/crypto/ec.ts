@@ -9,6 +9,8 @@ import { FieldP384 } from "../../assembly/crypto/ec/p384";
 import { FieldP521 } from "../../assembly/crypto/ec/p521";
 import { Field25519 } from "../../assembly/crypto/ec/fe25519";
 import { HashAlg, digest } from "../../assembly/crypto/hash-alg";
+import { curveP256, curveP384, curveP521 } from "../../assembly/crypto/ecdsa";
+import { ScalarField } from "../../assembly/crypto/ec/scalar";
 
 const ecKeys = new Array<EcPublicKey>();
 
@@ -114,4 +116,18 @@ export function ed25519VerifyBytes(pk: Uint8Array, msg: Uint8Array, sig: Uint8Ar
 /** Forgets every prepared Ed25519 key. */
 export function edKeysClear(): void {
   edKeys.length = 0;
+}
+
+/**
+ * Test hook for the scalar inversion: a^-1 mod n of the curve (big-endian, signature-half length),
+ * or an empty array when there is none (a = 0 or a >= n).
+ */
+export function ecTestScalarInvert(curve: i32, a: Uint8Array): Uint8Array {
+  const sc: ScalarField = curve == Curve.P256 ? curveP256().sc : curve == Curve.P384 ? curveP384().sc : curveP521().sc;
+  const len = sc.byteLength;
+  const x = new StaticArray<u32>(sc.words), y = new StaticArray<u32>(sc.words);
+  if (!sc.fromBytesBE(x, a.dataStart, a.length) || !sc.isReduced(x) || !sc.invert(y, x)) return new Uint8Array(0);
+  const out = new Uint8Array(len);
+  sc.toBytesBE(out.dataStart, len, y);
+  return out;
 }

@@ -14,9 +14,9 @@ import { fadd, fsub, fneg, fequal, fisZero, fisOdd, finv, fpow, fromBytes, toByt
 import { limbsCopy, limbsSetSmall } from "./limbs";
 import { ScalarField, wnaf } from "./scalar";
 
-const CHUNKS: i32 = 4;
-const W_B: i32 = 8;
-const W_A: i32 = 6;
+const CHUNKS: i32 = 8;
+const W_B: i32 = 7;
+const W_A: i32 = 5;
 /** Limbs per element. */
 const N: i32 = 9;
 /** Bytes per element. */
