@@ -1,0 +1,57 @@
+// Shared by the sticky plugin's harness and Envoy tests: the compiled module, a seeded key generator,
+// and a bounded-concurrency runner for many requests.
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { root } from "../../../scripts/ensure.mjs";
+
+export const STICKY_WASM = join(root, "dist", "sticky.wasm");
+export const NOOP_WASM = join(root, "dist", "noop.wasm");
+
+/** Builds dist/sticky.wasm (and the no-op plugin) when missing. */
+export function ensureBuilt(): void {
+  for (const [wasm, entry] of [[STICKY_WASM, "plugins/sticky"], [NOOP_WASM, "plugins/noop"]]) {
+    if (!existsSync(wasm)) execFileSync(process.execPath, [join(root, "scripts", "build.mjs"), "--only", entry, "--quiet"], { cwd: root, stdio: "inherit" });
+  }
+}
+
+/** mulberry32: a small seeded generator, so a failing key set can be replayed from the seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:~";
+
+/** `count` distinct keys of 1..48 characters that are legal header values, query values and cookie values. */
+export function randomKeys(count: number, seed: number): string[] {
+  const rand = prng(seed);
+  const keys = new Set<string>();
+  while (keys.size < count) {
+    const length = 1 + Math.floor(rand() * 48);
+    let k = "";
+    for (let i = 0; i < length; i++) k += KEY_CHARS[Math.floor(rand() * KEY_CHARS.length)];
+    keys.add(k);
+  }
+  return [...keys];
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
