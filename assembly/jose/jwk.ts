@@ -19,7 +19,7 @@ import { JwsAlg, AlgFamily, algFromName, algFamily, algHashBytes } from "./alg";
 import { HmacKey } from "../crypto/hmac";
 import { HashAlg } from "../crypto/hash-alg";
 import { base64urlDecode } from "../encoding/base64url";
-import { RsaKey } from "./signature";
+import { RsaPublicKey } from "../crypto/rsa-key";
 import { hasRocaFingerprint } from "./roca";
 
 export enum KeyType { Unknown = 0, Oct = 1, RSA = 2, EC = 3, OKP = 4 }
@@ -35,7 +35,7 @@ export class Jwk {
   secret: Uint8Array | null = null;
   /** Keyed HMAC states per hash (SHA-256/384/512), made on first use. */
   private macs: StaticArray<HmacKey | null> = new StaticArray<HmacKey | null>(3);
-  rsa: RsaKey | null = null;
+  rsa: RsaPublicKey | null = null;
   ec: EcPublicKey | null = null;
   ed: Ed25519PublicKey | null = null;
   /** RSA modulus bits, HMAC key bits, curve size in bits (521 for P-521, 256 for Ed25519). */
@@ -153,12 +153,11 @@ export function parseJwk(value: JsonValue): JwkResult {
   let keyOps: Array<string> | null = null;
   const opsValue = value.get("key_ops");
   if (opsValue !== null) {
-    const items = opsValue.items();
-    if (items === null) return refuse("key_ops must be an array of strings", kid, kty);
+    if (!opsValue.isArray()) return refuse("key_ops must be an array of strings", kid, kty);
     const ops = new Array<string>();
     let verify = false;
-    for (let i = 0; i < items.length; i++) {
-      const op = unchecked(items[i]).asString();
+    for (let i = 0, n = opsValue.length; i < n; i++) {
+      const op = opsValue.at(i)!.asString();
       if (op === null) return refuse("key_ops must be an array of strings", kid, kty);
       if (ops.includes(op)) return refuse("key_ops repeats " + quote(op), kid, kty);
       if (op == "verify") verify = true;
@@ -269,8 +268,8 @@ function readRsa(value: JsonValue, key: Jwk): string {
   if (eBytes.length == 1 && unchecked(eBytes[0]) == 1) return "RSA public exponent e is 1";
   if ((unchecked(eBytes[eBytes.length - 1]) & 1) == 0) return "RSA public exponent e is even";
   if (hasRocaFingerprint(nBytes)) return "RSA modulus has the ROCA fingerprint (CVE-2017-15361): the key is factorable";
-  const prepared = RsaKey.fromComponents(nBytes, eBytes);
-  if (prepared === null) return "RSA verification is not available for this key";
+  const prepared = RsaPublicKey.create(nBytes, eBytes);
+  if (prepared === null) return "RSA key (n, e) is not usable";
   key.bits = bits;
   key.rsa = prepared;
   return "";

@@ -113,17 +113,17 @@ export class JwkSet {
       if (!one.ok) return JwksResult.failure(one.error);
       return JwksResult.success(JwkSet.ofKey(one.key!));
     }
-    const items = keysValue.items();
-    if (items === null) return JwksResult.failure("keys must be an array");
-    if (items.length > limits.maxKeys) {
-      return JwksResult.failure("key set has " + items.length.toString() + " keys; at most " + limits.maxKeys.toString() + " accepted");
+    if (!keysValue.isArray()) return JwksResult.failure("keys must be an array");
+    const count = keysValue.length;
+    if (count > limits.maxKeys) {
+      return JwksResult.failure("key set has " + count.toString() + " keys; at most " + limits.maxKeys.toString() + " accepted");
     }
     const keys = new Array<Jwk>();
     const refused = new Array<RefusedKey>();
     const kids = new Set<string>();
     let symmetric = -1, asymmetric = -1;
-    for (let i = 0; i < items.length; i++) {
-      const result: JwkResult = parseJwk(unchecked(items[i]));
+    for (let i = 0; i < count; i++) {
+      const result: JwkResult = parseJwk(keysValue.at(i)!);
       const kid = result.kid;
       if (kid !== null) {
         if (kids.has(kid)) return JwksResult.failure("kid '" + kid + "' appears more than once");

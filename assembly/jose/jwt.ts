@@ -172,11 +172,10 @@ export function checkClaims(payload: JsonValue, options: JwtOptions): ClaimsChec
     if (single !== null) {
       if (!options.audiences.includes(single)) return new ClaimsCheck(JoseError.Audience, "aud '" + single + "' is not an accepted audience");
     } else {
-      const items = aud.items();
-      if (items === null) return new ClaimsCheck(JoseError.BadClaim, "aud is neither a string nor an array of strings");
+      if (!aud.isArray()) return new ClaimsCheck(JoseError.BadClaim, "aud is neither a string nor an array of strings");
       let match = false;
-      for (let i = 0; i < items.length; i++) {
-        const s = unchecked(items[i]).asString();
+      for (let i = 0, n = aud.length; i < n; i++) {
+        const s = aud.at(i)!.asString();
         if (s === null) return new ClaimsCheck(JoseError.BadClaim, "aud is neither a string nor an array of strings");
         if (!match && options.audiences.includes(s)) match = true;
       }

@@ -1,26 +1,17 @@
 // Signature and MAC checks for each JWS algorithm family, over the signing input token[0, end)
 // hashed in place (never copied). The key has already been judged to allow the algorithm.
 
-import { HashAlg } from "../crypto/hash-alg";
-import { digestRange } from "../crypto/hash-alg";
+import { HashAlg, digestRange } from "../crypto/hash-alg";
 import { ecdsaVerify, curveByteLength } from "../crypto/ecdsa";
 import { ed25519VerifyWithKey } from "../crypto/ed25519";
+import { rsaPkcs1VerifyPrepared } from "../crypto/rsa-pkcs1";
+import { rsaPssVerifyPrepared } from "../crypto/rsa-pss";
 import { JwsAlg, AlgFamily, algFamily, algHashBytes } from "./alg";
 import { Jwk } from "./jwk";
 
 /** The SHA-2 function of HS/RS/PS/ES algorithms with this digest length. */
 export function hashAlgForBytes(hashBytes: i32): HashAlg {
   return hashBytes == 32 ? HashAlg.SHA256 : hashBytes == 48 ? HashAlg.SHA384 : HashAlg.SHA512;
-}
-
-/** RSA public key prepared for repeated verification. PENDING: the RSA primitive (assembly/crypto/rsa-*.ts). */
-export class RsaKey {
-  constructor(readonly bits: i32, readonly modulusBytes: i32) {}
-
-  /** Null while RSA verification is not available. */
-  static fromComponents(n: Uint8Array, e: Uint8Array): RsaKey | null {
-    return null;
-  }
 }
 
 /** True when `sig` is a valid signature (or MAC) by `key` with `alg` over token[0, end). */
@@ -35,8 +26,12 @@ export function verifySignature(key: Jwk, alg: JwsAlg, token: Uint8Array, end: i
   }
   if (family == AlgFamily.RsaPkcs1 || family == AlgFamily.RsaPss) {
     const r = key.rsa;
-    if (r === null || sig.length != r.modulusBytes) return false;
-    return false;
+    if (r === null || sig.length != r.modBytes) return false;
+    const hash = hashAlgForBytes(hashBytes);
+    // PS*: MGF1 with the same hash, salt as long as the hash (RFC 7518 3.5).
+    return family == AlgFamily.RsaPkcs1
+      ? rsaPkcs1VerifyPrepared(r, hash, token, 0, end, sig)
+      : rsaPssVerifyPrepared(r, hash, hash, hashBytes, token, 0, end, sig);
   }
   if (family == AlgFamily.Ecdsa) {
     const e = key.ec;
