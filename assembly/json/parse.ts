@@ -9,6 +9,20 @@ import { jsonNumberToF64 } from "./decimal";
 import { utf8Lead, utf8LeadBits, utf8Width, hexDigit } from "./utf8";
 import { quoteJsonString } from "./write";
 
+/** Limits used when the caller passes none (never handed out, so nobody can change them). */
+const DEFAULT_LIMITS = new JsonLimits();
+
+// Work areas reused by every parse (wasm runs one parse at a time and the parser calls nothing
+// back): members of the open containers waiting for their closing bracket, and string scratch.
+// Keeping them avoids several allocations per document; they are emptied after each parse.
+const pendingValues = new Array<JsonValue>();
+const pendingKeys = new Array<string>();
+/** Per open container: pendingKeys start << 33 | pendingValues start << 1 | 1 for an object. */
+let frames = new StaticArray<i64>(64);
+let scratch = new StaticArray<u16>(256);
+/** Scratch above this many code units is released after the parse that needed it. */
+const SCRATCH_KEEP = 4096;
+
 /** Above this many members, duplicate-key detection switches from a linear scan to a Set. */
 const LINEAR_DUPLICATE_SCAN = 16;
 /** Keys quoted in "duplicate key" messages are cut to this many characters. */
@@ -31,9 +45,12 @@ export class JsonParseResult {
 }
 
 /** Parses exactly one JSON value (surrounded by optional whitespace) from UTF-8 bytes. */
-export function parseJson(bytes: Uint8Array, limits: JsonLimits = new JsonLimits()): JsonParseResult {
+export function parseJson(bytes: Uint8Array, limits: JsonLimits = DEFAULT_LIMITS): JsonParseResult {
   const parser = new Parser(bytes.dataStart, bytes.length, limits);
   const value = parser.run();
+  pendingValues.length = 0;
+  pendingKeys.length = 0;
+  if (scratch.length > SCRATCH_KEEP) scratch = new StaticArray<u16>(256);
   if (parser.error != JsonError.None) {
     return new JsonParseResult(
       null,
@@ -46,7 +63,7 @@ export function parseJson(bytes: Uint8Array, limits: JsonLimits = new JsonLimits
 }
 
 /** Same as parseJson on the UTF-8 encoding of `text` (lone surrogates in `text` are rejected as invalid UTF-8). */
-export function parseJsonString(text: string, limits: JsonLimits = new JsonLimits()): JsonParseResult {
+export function parseJsonString(text: string, limits: JsonLimits = DEFAULT_LIMITS): JsonParseResult {
   return parseJson(Uint8Array.wrap(String.UTF8.encode(text)), limits);
 }
 
@@ -57,7 +74,6 @@ class Parser {
   detail: string = "";
 
   private pos: i32 = 0;
-  private scratch: StaticArray<u16> = new StaticArray<u16>(64);
 
   constructor(
     private base: usize,
@@ -70,11 +86,12 @@ class Parser {
     if (this.len > limits.maxInputBytes) {
       return this.fail(JsonError.InputTooLarge, limits.maxInputBytes, -1, limits.maxInputBytes.toString());
     }
-    // Open containers, the pending key of each open object, and (for large objects while
-    // rejecting duplicates) the set of keys seen so far.
-    const stack = new Array<JsonValue>();
-    const pendingKeys = new Array<string>();
-    const keySets = new Array<Set<string> | null>();
+    // Open containers: where their members start in pendingValues / pendingKeys, whether they
+    // are objects, and (for large objects while rejecting duplicates) the keys seen so far.
+    if (frames.length < limits.maxDepth) frames = new StaticArray<i64>(limits.maxDepth);
+    let depth = 0;
+    // Key sets of large open objects, by depth (only while rejecting duplicates).
+    let keySets: Array<Set<string> | null> | null = null;
     const base = this.base;
     const len = this.len;
 
@@ -87,23 +104,27 @@ class Parser {
       const c = <u32>load<u8>(base + start);
       if (c == 0x7B || c == 0x5B) {
         // '{' or '['
-        if (stack.length >= limits.maxDepth) {
+        if (depth >= limits.maxDepth) {
           return this.fail(JsonError.TooDeep, start, -1, limits.maxDepth.toString());
         }
         const isObject = c == 0x7B;
-        const container = isObject ? JsonValue.makeObject() : JsonValue.makeArray();
         this.pos = start + 1;
         this.skipWhitespace();
         const close: u32 = isObject ? 0x7D : 0x5D;
         if (this.pos < len && <u32>load<u8>(base + this.pos) == close) {
           this.pos++;
-          value = container;
+          value = isObject
+            ? JsonValue.makeObject(new StaticArray<string>(0), new StaticArray<JsonValue>(0))
+            : JsonValue.makeArray(new StaticArray<JsonValue>(0));
         } else {
-          stack.push(container);
-          pendingKeys.push("");
-          keySets.push(null);
-          if (!this.checkRoom(container)) return null;
-          if (isObject && !this.readKey(container, pendingKeys, keySets)) return null;
+          unchecked((frames[depth] = (<i64>pendingKeys.length << 33) | (<i64>pendingValues.length << 1) | (isObject ? 1 : 0)));
+          depth++;
+          if (!this.checkRoom(0, isObject)) return null;
+          if (isObject) {
+            const key = this.readKey(null, pendingKeys.length);
+            if (key == null) return null;
+            pendingKeys.push(key);
+          }
           continue;
         }
       } else if (c == 0x22) {
@@ -127,9 +148,8 @@ class Parser {
         return this.fail(JsonError.UnexpectedCharacter, start, c, "expected a value");
       }
 
-      // The value is complete: attach it, then close as many containers as the input closes.
+      // The value is complete: add it to its container, then close as many containers as the input closes.
       while (true) {
-        const depth = stack.length;
         if (depth == 0) {
           this.skipWhitespace();
           if (this.pos < len) {
@@ -137,10 +157,11 @@ class Parser {
           }
           return value;
         }
-        const parent = unchecked(stack[depth - 1]);
-        const isObject = parent.isObject();
-        if (isObject) parent.addMember(unchecked(pendingKeys[depth - 1]), value);
-        else parent.push(value);
+        pendingValues.push(value);
+        const frame = unchecked(frames[depth - 1]);
+        const isObject = (frame & 1) != 0;
+        const valuesStart = <i32>((frame >> 1) & 0xFFFFFFFF);
+        const keysStart = <i32>(frame >> 33);
 
         this.skipWhitespace();
         const at = this.pos;
@@ -152,18 +173,46 @@ class Parser {
         if (d == 0x2C) {
           this.pos = at + 1;
           this.skipWhitespace();
-          if (!this.checkRoom(parent)) return null;
-          if (isObject && !this.readKey(parent, pendingKeys, keySets)) return null;
+          const count = pendingValues.length - valuesStart;
+          if (!this.checkRoom(count, isObject)) return null;
+          if (isObject) {
+            let seen: Set<string> | null = null;
+            if (limits.rejectDuplicateKeys && count >= LINEAR_DUPLICATE_SCAN) {
+              // Large object: a linear scan per key would be quadratic in attacker-chosen member counts.
+              if (!keySets) keySets = new Array<Set<string> | null>();
+              while (keySets.length <= depth) keySets.push(null);
+              seen = unchecked(keySets[depth]);
+              if (!seen) {
+                seen = new Set<string>();
+                for (let k = keysStart; k < pendingKeys.length; k++) seen.add(unchecked(pendingKeys[k]));
+                unchecked((keySets[depth] = seen));
+              }
+            }
+            const key = this.readKey(seen, keysStart);
+            if (key == null) return null;
+            pendingKeys.push(key);
+          }
           break; // next value
         }
         if (d != close) {
           return this.fail(JsonError.UnexpectedCharacter, at, d, isObject ? "expected ',' or '}'" : "expected ',' or ']'");
         }
         this.pos = at + 1;
-        value = parent;
-        stack.pop();
-        pendingKeys.pop();
-        keySets.pop();
+        // Close: move the members into exact-size storage.
+        const n = pendingValues.length - valuesStart;
+        const values = new StaticArray<JsonValue>(n);
+        for (let k = 0; k < n; k++) unchecked((values[k] = unchecked(pendingValues[valuesStart + k])));
+        pendingValues.length = valuesStart;
+        if (isObject) {
+          const keys = new StaticArray<string>(n);
+          for (let k = 0; k < n; k++) unchecked((keys[k] = unchecked(pendingKeys[keysStart + k])));
+          pendingKeys.length = keysStart;
+          value = JsonValue.makeObject(keys, values);
+          if (keySets && keySets.length > depth) unchecked((keySets[depth] = null));
+        } else {
+          value = JsonValue.makeArray(values);
+        }
+        depth--;
       }
     }
   }
@@ -190,70 +239,64 @@ class Parser {
     this.pos = p;
   }
 
-  /** Fails unless `container` may take one more member. */
-  private checkRoom(container: JsonValue): bool {
+  /** Fails unless a container holding `count` members may take one more. */
+  private checkRoom(count: i32, isObject: bool): bool {
     const max = this.limits.maxMembers;
-    if (container.length < max) return true;
-    this.fail(JsonError.TooManyMembers, this.pos, -1, max.toString() + (container.isObject() ? " members in an object" : " items in an array"));
+    if (count < max) return true;
+    this.fail(JsonError.TooManyMembers, this.pos, -1, max.toString() + (isObject ? " members in an object" : " items in an array"));
     return false;
   }
 
-  /** Reads `"key" :` (and the whitespace after it) into the pending key of the innermost object. */
-  private readKey(object: JsonValue, pendingKeys: Array<string>, keySets: Array<Set<string> | null>): bool {
+  /**
+   * Reads `"key" :` (and the whitespace after it) for the innermost object, whose keys so far are
+   * pendingKeys[keysStart..]; null after failing. `seen` holds them when the object is large.
+   */
+  private readKey(seen: Set<string> | null, keysStart: i32): string | null {
     const at = this.pos;
     if (at >= this.len) {
       this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected an object key");
-      return false;
+      return null;
     }
     const c = <u32>load<u8>(this.base + at);
     if (c != 0x22) {
       this.fail(JsonError.UnexpectedCharacter, at, c, "expected an object key");
-      return false;
+      return null;
     }
     const key = this.readString();
-    if (key == null) return false;
-    const top = pendingKeys.length - 1;
-    if (this.limits.rejectDuplicateKeys && this.isDuplicate(object, key, keySets, top)) {
-      const shown = key.length > MESSAGE_KEY_CHARS ? key.substring(0, MESSAGE_KEY_CHARS) + "..." : key;
-      this.fail(JsonError.DuplicateKey, at, -1, quoteJsonString(shown));
-      return false;
+    if (key == null) return null;
+    if (this.limits.rejectDuplicateKeys) {
+      let duplicate = false;
+      if (seen) {
+        duplicate = seen.has(key);
+        if (!duplicate) seen.add(key);
+      } else {
+        for (let k = keysStart, n = pendingKeys.length; k < n; k++) {
+          if (unchecked(pendingKeys[k]) == key) {
+            duplicate = true;
+            break;
+          }
+        }
+      }
+      if (duplicate) {
+        const shown = key.length > MESSAGE_KEY_CHARS ? key.substring(0, MESSAGE_KEY_CHARS) + "..." : key;
+        this.fail(JsonError.DuplicateKey, at, -1, quoteJsonString(shown));
+        return null;
+      }
     }
-    unchecked((pendingKeys[top] = key));
     this.skipWhitespace();
     const p = this.pos;
     if (p >= this.len) {
       this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected ':' after object key");
-      return false;
+      return null;
     }
     const d = <u32>load<u8>(this.base + p);
     if (d != 0x3A) {
       this.fail(JsonError.UnexpectedCharacter, p, d, "expected ':' after object key");
-      return false;
+      return null;
     }
     this.pos = p + 1;
     this.skipWhitespace();
-    return true;
-  }
-
-  /** Whether `key` already names a member of `object`; records it as seen. */
-  private isDuplicate(object: JsonValue, key: string, keySets: Array<Set<string> | null>, top: i32): bool {
-    const count = object.length;
-    if (count < LINEAR_DUPLICATE_SCAN) {
-      for (let i = 0; i < count; i++) {
-        if (object.keyAt(i) == key) return true;
-      }
-      return false;
-    }
-    // Large object: a linear scan per key would be quadratic in attacker-chosen member counts.
-    let set = unchecked(keySets[top]);
-    if (!set) {
-      set = new Set<string>();
-      for (let i = 0; i < count; i++) set.add(object.keyAt(i)!);
-      unchecked((keySets[top] = set));
-    }
-    if (set.has(key)) return true;
-    set.add(key);
-    return false;
+    return key;
   }
 
   private readLiteral(word: string): bool {
@@ -332,17 +375,17 @@ class Parser {
     let p = quote + 1;
     let units = 0; // UTF-16 code units written to scratch
     let bytes = 0; // UTF-8 length of the decoded string
-    let out = changetype<usize>(this.scratch);
-    let cap = this.scratch.length;
+    let out = changetype<usize>(scratch);
+    let cap = scratch.length;
     while (true) {
       if (p >= len) {
         this.fail(JsonError.UnexpectedEnd, len, -1, "unterminated string starting at byte " + quote.toString());
         return null;
       }
       if (units + 2 > cap) {
-        this.growScratch(units + 2);
-        out = changetype<usize>(this.scratch);
-        cap = this.scratch.length;
+        growScratch(units + 2);
+        out = changetype<usize>(scratch);
+        cap = scratch.length;
       }
       const c = <u32>load<u8>(base + p);
       if (c == 0x22) break;
@@ -488,12 +531,12 @@ class Parser {
     }
     return <i32>cp;
   }
+}
 
-  private growScratch(need: i32): void {
-    let cap = this.scratch.length << 1;
-    while (cap < need) cap <<= 1;
-    const next = new StaticArray<u16>(cap);
-    memory.copy(changetype<usize>(next), changetype<usize>(this.scratch), <usize>this.scratch.length << 1);
-    this.scratch = next;
-  }
+function growScratch(need: i32): void {
+  let cap = scratch.length << 1;
+  while (cap < need) cap <<= 1;
+  const next = new StaticArray<u16>(cap);
+  memory.copy(changetype<usize>(next), changetype<usize>(scratch), <usize>scratch.length << 1);
+  scratch = next;
 }

@@ -18,9 +18,9 @@ export class JsonValue {
   /** String value, or the number's literal text exactly as written. */
   private text: string = "";
   private integer: bool = false;
-  /** Array items, or object member values (parallel to `keys`). */
-  private children: Array<JsonValue> | null = null;
-  private keys: Array<string> | null = null;
+  /** Array items, or object member values (parallel to `keys`); exact-size, built once. */
+  private children: StaticArray<JsonValue> | null = null;
+  private keys: StaticArray<string> | null = null;
 
   private constructor(kind: JsonKind) {
     this.kind = kind;
@@ -51,16 +51,17 @@ export class JsonValue {
     return v;
   }
 
-  static makeArray(): JsonValue {
+  static makeArray(items: StaticArray<JsonValue>): JsonValue {
     const v = new JsonValue(JsonKind.Array);
-    v.children = new Array<JsonValue>();
+    v.children = items;
     return v;
   }
 
-  static makeObject(): JsonValue {
+  /** `keys[i]` names `values[i]`; both must have the same length. Keys may repeat. */
+  static makeObject(keys: StaticArray<string>, values: StaticArray<JsonValue>): JsonValue {
     const v = new JsonValue(JsonKind.Object);
-    v.children = new Array<JsonValue>();
-    v.keys = new Array<string>();
+    v.children = values;
+    v.keys = keys;
     return v;
   }
 
@@ -167,29 +168,6 @@ export class JsonValue {
       if (!next || end == dotted.length) return next;
       current = next;
       start = end + 1;
-    }
-  }
-
-  /** Array items in order (the live list; do not modify), or null for other kinds. */
-  items(): Array<JsonValue> | null {
-    return this.kind == JsonKind.Array ? this.children : null;
-  }
-
-  // Building (used by the parser).
-
-  /** Appends an array item. */
-  push(item: JsonValue): void {
-    const c = this.children;
-    if (c && this.kind == JsonKind.Array) c.push(item);
-  }
-
-  /** Appends an object member (no duplicate check: that is the parser's job). */
-  addMember(key: string, value: JsonValue): void {
-    const k = this.keys;
-    const c = this.children;
-    if (k && c) {
-      k.push(key);
-      c.push(value);
     }
   }
 }

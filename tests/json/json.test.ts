@@ -74,6 +74,10 @@ function referenceParse(bytes: Uint8Array): { ok: true; value: unknown } | { ok:
 // ---------------------------------------------------------------- document generator
 
 class Gen {
+  /** Set when some generated object repeats a key (compared after unescaping). */
+  sawDuplicate = false;
+  /** Largest object size to generate (members). */
+  maxMembers = 6;
   constructor(
     private r: () => number,
     private allowDuplicates: boolean,
@@ -163,15 +167,15 @@ class Gen {
     return this.pick(["true", "false", "null"]);
   }
   object(depth: number): string {
-    const n = this.int(6);
+    const n = this.int(depth <= 2 ? this.maxMembers : 6);
     const seen = new Set<string>();
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       let key = this.key();
       if (!this.allowDuplicates) {
         while (seen.has(key)) key += this.pick(["_", "x", "é"]);
-        seen.add(key);
-      }
+      } else if (seen.has(key)) this.sawDuplicate = true;
+      seen.add(key);
       parts.push(this.ws() + this.quote(key) + this.ws() + ":" + this.ws() + this.value(depth) + this.ws());
     }
     return "{" + (parts.length ? parts.join(",") : this.ws()) + "}";
@@ -470,6 +474,18 @@ describe("parseJson vs JSON.parse", () => {
     assert.ok(!wasmParse(utf8("[1, 2]"), { input: 5 }).ok);
     const dup = wasmParse(utf8('{"alg":"RS256","typ":"JWT","alg":"none"}'), { rejectDuplicates: true });
     assert.ok(!dup.ok && dup.message === 'duplicate key "alg" at byte 27', !dup.ok ? dup.message : "");
+  });
+
+  it("rejects duplicate keys exactly when some object repeats one (small and large objects)", () => {
+    const r = rngFrom(SEED + 8);
+    for (let i = 0; i < ROUNDS; i++) {
+      const g = new Gen(r, true);
+      g.maxMembers = i % 2 ? 6 : 40;
+      const text = g.document();
+      const got = wasmParse(utf8(text), { rejectDuplicates: true });
+      assert.equal(got.ok, !g.sawDuplicate, `${text}\n${!got.ok ? got.message : ""}`);
+      if (!got.ok) assert.match(got.message, /^duplicate key /);
+    }
   });
 
   it("survives random mutations without trapping, and rejects what the reference rejects", () => {
