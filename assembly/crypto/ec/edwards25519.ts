@@ -10,10 +10,11 @@
 // Variable-time: only public values (keys, signatures, messages) pass through here.
 
 import { Field25519, ED25519_BX, ED25519_BY, ED25519_D, ED25519_L, ED25519_SQRTM1, ED25519_SQRT_EXP } from "./fe25519";
-import { fadd, fsub, fneg, fequal, fisZero, fisOdd, finv, fpow, fromBytes, toBytes, constFromWords } from "./field";
-import { limbsCopy, limbsSetSmall } from "./limbs";
+import { fneg, fequal, fisZero, fisOdd, finv, fpow, fromBytes, toBytes, constFromWords } from "./field";
+import { addr, limbsCopy, limbsSetSmall } from "./limbs";
 import { ScalarField, wnaf } from "./scalar";
 
+/** Pieces a scalar is cut into, and NAF widths for the base point's and a key's tables (as in weierstrass.ts). */
 const CHUNKS: i32 = 8;
 const W_B: i32 = 7;
 const W_A: i32 = 5;
@@ -21,11 +22,6 @@ const W_A: i32 = 5;
 const N: i32 = 9;
 /** Bytes per element. */
 const E: usize = 36;
-
-// @ts-ignore: decorator
-@inline function at(a: StaticArray<u32>): usize {
-  return changetype<usize>(a);
-}
 
 export class Edwards25519 {
   readonly f: Field25519;
@@ -40,7 +36,7 @@ export class Edwards25519 {
   private readonly ax: StaticArray<u32> = new StaticArray<u32>(N);
   private readonly ay: StaticArray<u32> = new StaticArray<u32>(N);
   private readonly az: StaticArray<u32> = new StaticArray<u32>(N);
-  private readonly at_: StaticArray<u32> = new StaticArray<u32>(N);
+  private readonly aT: StaticArray<u32> = new StaticArray<u32>(N);
   private readonly t0: StaticArray<u32> = new StaticArray<u32>(N);
   private readonly t1: StaticArray<u32> = new StaticArray<u32>(N);
   private readonly t2: StaticArray<u32> = new StaticArray<u32>(N);
@@ -57,7 +53,7 @@ export class Edwards25519 {
     const f = new Field25519();
     const d = constFromWords<Field25519>(f, ED25519_D);
     const d2 = new StaticArray<u32>(N);
-    f.add(at(d2), at(d), at(d));
+    f.add(addr(d2), addr(d), addr(d));
     const sc = new ScalarField(8, ED25519_L);
     const chunkLen = (sc.bits + 1 + CHUNKS - 1) / CHUNKS;
     this.f = f;
@@ -76,16 +72,16 @@ export class Edwards25519 {
    */
   decompress(x: usize, y: usize, src: usize): bool {
     const f = this.f;
-    const buf = at_u8(this.enc);
+    const buf = changetype<usize>(this.enc);
     memory.copy(buf, src, 32);
     const sign = load<u8>(buf, 31) >> 7;
     store<u8>(buf, load<u8>(buf, 31) & 0x7f, 31);
     if (!fromBytes<Field25519>(f, y, buf, 32, true)) return false;
-    const u = at(this.t0), v = at(this.t1), v3 = at(this.t2), t = at(this.t3);
+    const u = addr(this.t0), v = addr(this.t1), v3 = addr(this.t2), t = addr(this.t3);
     f.sqr(u, y);
-    f.mul(v, u, at(this.d));
-    f.add(v, v, at(f.one));
-    f.sub(u, u, at(f.one));
+    f.mul(v, u, addr(this.d));
+    f.add(v, v, addr(f.one));
+    f.sub(u, u, addr(f.one));
     // x = u v^3 (u v^7)^((p-5)/8)
     f.sqr(v3, v);
     f.mul(v3, v3, v);
@@ -96,13 +92,13 @@ export class Edwards25519 {
     f.mul(t, t, v3);
     f.mul(x, t, u);
     // v x^2 must be u (x is a root) or -u (then x * sqrt(-1) is).
-    const vx2 = at(this.t4);
+    const vx2 = addr(this.t4);
     f.sqr(vx2, x);
     f.mul(vx2, vx2, v);
     if (!fequal<Field25519>(f, vx2, u)) {
       fneg<Field25519>(f, u, u);
       if (!fequal<Field25519>(f, vx2, u)) return false;
-      f.mul(x, x, at(this.sqrtm1));
+      f.mul(x, x, addr(this.sqrtm1));
     }
     if (fisZero<Field25519>(f, x)) return sign == 0;
     if (<u8>fisOdd<Field25519>(f, x) != sign) fneg<Field25519>(f, x, x);
@@ -114,7 +110,7 @@ export class Edwards25519 {
   /** P = 2P; T is computed only when wanted (an addition follows). 4S + 3M (+1M). */
   private dbl(x: usize, y: usize, z: usize, t: usize, wantT: bool): void {
     const f = this.f;
-    const a = at(this.t0), b = at(this.t1), c = at(this.t2), h = at(this.t3), e = at(this.t4), g = at(this.t5);
+    const a = addr(this.t0), b = addr(this.t1), c = addr(this.t2), h = addr(this.t3), e = addr(this.t4), g = addr(this.t5);
     f.sqr(a, x);
     f.sqr(b, y);
     f.sqr(c, z);
@@ -136,8 +132,8 @@ export class Edwards25519 {
   /** Accumulator += (or -=, when negate) a Niels entry (y+x, y-x, 2dxy). 7M (+1M for T). */
   private addNiels(entry: usize, negate: bool, wantT: bool): void {
     const f = this.f;
-    const x = at(this.ax), y = at(this.ay), z = at(this.az), t = at(this.at_);
-    const a = at(this.t0), b = at(this.t1), c = at(this.t2), dd = at(this.t3), e = at(this.t4), h = at(this.t5);
+    const x = addr(this.ax), y = addr(this.ay), z = addr(this.az), t = addr(this.aT);
+    const a = addr(this.t0), b = addr(this.t1), c = addr(this.t2), dd = addr(this.t3), e = addr(this.t4), h = addr(this.t5);
     const ypx = negate ? entry + E : entry;
     const ymx = negate ? entry : entry + E;
     f.sub(a, y, x);
@@ -168,7 +164,7 @@ export class Edwards25519 {
     const f = this.f;
     const x1 = p1, y1 = p1 + E, z1 = p1 + 2 * E, t1 = p1 + 3 * E;
     const x2 = p2, y2 = p2 + E, z2 = p2 + 2 * E, t2 = p2 + 3 * E;
-    const a = at(this.t0), b = at(this.t1), c = at(this.t2), dd = at(this.t3), e = at(this.t4), h = at(this.t5);
+    const a = addr(this.t0), b = addr(this.t1), c = addr(this.t2), dd = addr(this.t3), e = addr(this.t4), h = addr(this.t5);
     f.sub(a, y1, x1);
     f.sub(e, y2, x2);
     f.mul(a, a, e);
@@ -176,7 +172,7 @@ export class Edwards25519 {
     f.add(e, y2, x2);
     f.mul(b, b, e);
     f.mul(c, t1, t2);
-    f.mul(c, c, at(this.d2));
+    f.mul(c, c, addr(this.d2));
     f.mul(dd, z1, z2);
     f.add(dd, dd, dd);
     f.sub(e, b, a);
@@ -201,10 +197,10 @@ export class Edwards25519 {
     const count = CHUNKS * per;
     const ext = new StaticArray<u32>(count * 4 * N);
     const base = new StaticArray<u32>(4 * N), twice = new StaticArray<u32>(4 * N);
-    const bp = at(base), tp = at(twice);
+    const bp = addr(base), tp = addr(twice);
     limbsCopy(bp, px, N);
     limbsCopy(bp + E, py, N);
-    limbsCopy(bp + 2 * E, at(f.one), N);
+    limbsCopy(bp + 2 * E, addr(f.one), N);
     f.mul(bp + 3 * E, px, py);
     for (let j = 0; j < CHUNKS; j++) {
       if (j > 0) {
@@ -212,7 +208,7 @@ export class Edwards25519 {
       }
       memory.copy(tp, bp, 4 * E);
       this.dbl(tp, tp + E, tp + 2 * E, tp + 3 * E, true);
-      let cur = at(ext) + <usize>(j * per) * 4 * E;
+      let cur = addr(ext) + <usize>(j * per) * 4 * E;
       memory.copy(cur, bp, 4 * E);
       for (let m = 1; m < per; m++) {
         const next = cur + 4 * E;
@@ -224,10 +220,10 @@ export class Edwards25519 {
     // One inversion for all Z (Montgomery's trick), then (y + x, y - x, 2d x y).
     const out = new StaticArray<u32>(count * 3 * N);
     const prefix = new StaticArray<u32>(count * N);
-    const ep = at(ext), pp = at(prefix), op = at(out);
+    const ep = addr(ext), pp = addr(prefix), op = addr(out);
     limbsCopy(pp, ep + 2 * E, N);
     for (let i = 1; i < count; i++) f.mul(pp + <usize>i * E, pp + <usize>(i - 1) * E, ep + (<usize>i * 4 + 2) * E);
-    const inv = at(this.ax), zi = at(this.ay), x = at(this.az), y = at(this.at_);
+    const inv = addr(this.ax), zi = addr(this.ay), x = addr(this.az), y = addr(this.aT);
     finv<Field25519>(f, inv, pp + <usize>(count - 1) * E);
     for (let i = count - 1; i >= 0; i--) {
       const pt = ep + <usize>i * 4 * E;
@@ -243,7 +239,7 @@ export class Edwards25519 {
       f.add(dst, y, x);
       f.sub(dst + E, y, x);
       f.mul(dst + 2 * E, x, y);
-      f.mul(dst + 2 * E, dst + 2 * E, at(this.d2));
+      f.mul(dst + 2 * E, dst + 2 * E, addr(this.d2));
     }
     return out;
   }
@@ -253,7 +249,7 @@ export class Edwards25519 {
     if (t === null) {
       const bx = constFromWords<Field25519>(this.f, ED25519_BX);
       const by = constFromWords<Field25519>(this.f, ED25519_BY);
-      t = this.buildTable(at(bx), at(by), W_B);
+      t = this.buildTable(addr(bx), addr(by), W_B);
       this.bTable = t;
     }
     return t;
@@ -262,8 +258,8 @@ export class Edwards25519 {
   /** Table of -A for a decoded key A (affine, Montgomery form): verification adds [k](-A). */
   keyTable(x: usize, y: usize): StaticArray<u32> {
     const nx = new StaticArray<u32>(N);
-    fneg<Field25519>(this.f, at(nx), x);
-    return this.buildTable(at(nx), y, W_A);
+    fneg<Field25519>(this.f, addr(nx), x);
+    return this.buildTable(addr(nx), y, W_A);
   }
 
   // ---- verification
@@ -274,13 +270,13 @@ export class Edwards25519 {
     const db = this.digitsB, da = this.digitsA;
     wnaf(db, s, 8, W_B);
     wnaf(da, k, 8, W_A);
-    const bt = at(this.baseTable()), pt = at(pTable);
+    const bt = addr(this.baseTable()), pt = addr(pTable);
     const perB = 1 << (W_B - 2), perA = 1 << (W_A - 2);
-    const x = at(this.ax), y = at(this.ay), z = at(this.az), t = at(this.at_);
+    const x = addr(this.ax), y = addr(this.ay), z = addr(this.az), t = addr(this.aT);
     // Start at the neutral element (0, 1, 1, 0).
     limbsSetSmall(x, N, 0);
-    limbsCopy(y, at(f.one), N);
-    limbsCopy(z, at(f.one), N);
+    limbsCopy(y, addr(f.one), N);
+    limbsCopy(z, addr(f.one), N);
     limbsSetSmall(t, N, 0);
     let started = false;
     const len = this.chunkLen;
@@ -306,11 +302,11 @@ export class Edwards25519 {
   /** Encodes the accumulator (RFC 8032 5.1.2) into `enc`. */
   private encodeAcc(): void {
     const f = this.f;
-    const zi = at(this.t0), x = at(this.t1), y = at(this.t2);
-    finv<Field25519>(f, zi, at(this.az));
-    f.mul(x, at(this.ax), zi);
-    f.mul(y, at(this.ay), zi);
-    const buf = at_u8(this.enc);
+    const zi = addr(this.t0), x = addr(this.t1), y = addr(this.t2);
+    finv<Field25519>(f, zi, addr(this.az));
+    f.mul(x, addr(this.ax), zi);
+    f.mul(y, addr(this.ay), zi);
+    const buf = changetype<usize>(this.enc);
     toBytes<Field25519>(f, buf, y, true);
     if (fisOdd<Field25519>(f, x)) store<u8>(buf, load<u8>(buf, 31) | 0x80, 31);
   }
@@ -333,11 +329,6 @@ export class Edwards25519 {
   checkR(negATable: StaticArray<u32>, r: usize): bool {
     this.mulDouble(this.s, this.k, negATable);
     this.encodeAcc();
-    return memory.compare(at_u8(this.enc), r, 32) == 0;
+    return memory.compare(changetype<usize>(this.enc), r, 32) == 0;
   }
-}
-
-// @ts-ignore: decorator
-@inline function at_u8(a: StaticArray<u8>): usize {
-  return changetype<usize>(a);
 }

@@ -1,10 +1,12 @@
 // Prime-field arithmetic shared by the curves, in Montgomery form over radix-2^29 limbs.
-// Each curve's field class (p256.ts, p384.ts, p521.ts, fe25519.ts) extends FieldBase with
-// methods written out for its prime: `mul(r, a, b)` (Montgomery product, R = 2^(29*N)),
-// `add`/`sub` and `fold(r)` (carry-propagate, then fold the bits at or above the prime's top bit
-// back in). The unrolled bodies follow one pattern per prime, differing only in the sparse
-// digits of p listed in each file's header.
-// The functions here are generic over that class, so every call is static (no virtual dispatch).
+// Each curve's field class (p256.ts, p384.ts, p521.ts, fe25519.ts) extends FieldBase with the
+// methods written out for its prime: mul(r, a, b) (Montgomery product, R = 2^(29*N)), sqr(r, a),
+// add, sub, and fold(r) (carry-propagate, then fold the bits at or above the prime's top bit back
+// in). The two 9-limb fields (P-256, edwards25519), whose speed matters most, are fully unrolled;
+// P-384 and P-521 multiply one row per loop turn and share the loop helpers below.
+// All these primes have few, small digits in radix 2^29, which is what makes a Montgomery step
+// a handful of shifted adds: each file's header lists them.
+// The functions here are generic over the field class, so every call is static (no virtual dispatch).
 //
 // Elements are "loose": normalized limbs, any value below the field's bound B (a small
 // multiple of p fixed per field, see each class); only fcanon() yields the value in [0, p).
@@ -181,12 +183,6 @@ export function subLimbs(r: usize, a: usize, b: usize, bias: usize, n: i32): voi
   f.sub(r, addr(f.zero), a);
 }
 
-/** r = a^2. */
-// @ts-ignore: decorator
-@inline export function fsqr<F extends FieldBase>(f: F, r: usize, a: usize): void {
-  f.sqr(r, a);
-}
-
 /** r = a fully reduced: the unique representative in [0, p), limbs normalized. */
 export function fcanon<F extends FieldBase>(f: F, r: usize, a: usize): void {
   const n = f.n;
@@ -303,10 +299,4 @@ export function fpow<F extends FieldBase>(f: F, r: usize, a: usize, e: StaticArr
 /** r = 1/a (a != 0; 1/0 yields 0). */
 export function finv<F extends FieldBase>(f: F, r: usize, a: usize): void {
   fpow<F>(f, r, a, f.invExp);
-}
-
-/** Bytes helper for callers holding a Uint8Array: address of its first byte. */
-// @ts-ignore: decorator
-@inline export function bytesAddr(b: Uint8Array): usize {
-  return b.dataStart;
 }

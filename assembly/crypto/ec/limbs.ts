@@ -8,11 +8,6 @@
 export const LIMB_BITS: i32 = 29;
 export const LIMB_MASK: u32 = 0x1fffffff;
 
-/** Limbs needed for `bits` bits. */
-export function limbsFor(bits: i32): i32 {
-  return (bits + LIMB_BITS - 1) / LIMB_BITS;
-}
-
 /** Allocates a zeroed vector of `n` limbs; the array keeps the memory alive, the caller uses its address. */
 export function newLimbs(n: i32): StaticArray<u32> {
   return new StaticArray<u32>(n);

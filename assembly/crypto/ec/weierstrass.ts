@@ -11,7 +11,7 @@
 // All of this is variable-time: it only ever handles public data (keys, signatures, digests).
 
 import { FieldBase, fneg, fisZero, fequal, finv, constFromWords, fromBytesBE } from "./field";
-import { limbsCopy } from "./limbs";
+import { addr, limbsCopy } from "./limbs";
 import { ScalarField, wnaf } from "./scalar";
 
 /** Pieces a scalar is cut into (see above). */
@@ -20,12 +20,6 @@ const CHUNKS: i32 = 8;
 const W_G: i32 = 7;
 /** NAF width for a key's table (one per key: smaller). */
 const W_Q: i32 = 5;
-
-/** Address of a scratch element. */
-// @ts-ignore: decorator
-@inline function at(a: StaticArray<u32>): usize {
-  return changetype<usize>(a);
-}
 
 export class Weierstrass<F extends FieldBase> {
   readonly n: i32;
@@ -96,14 +90,14 @@ export class Weierstrass<F extends FieldBase> {
   /** y^2 == x^3 - 3x + b for Montgomery-form x, y. */
   isOnCurve(x: usize, y: usize): bool {
     const f = this.f;
-    const l = at(this.t0), rhs = at(this.t1);
+    const l = addr(this.t0), rhs = addr(this.t1);
     f.sqr(l, y);
     f.sqr(rhs, x);
     f.mul(rhs, rhs, x);
     f.sub(rhs, rhs, x);
     f.sub(rhs, rhs, x);
     f.sub(rhs, rhs, x);
-    f.add(rhs, rhs, at(this.b));
+    f.add(rhs, rhs, addr(this.b));
     return fequal<F>(f, l, rhs);
   }
 
@@ -112,7 +106,7 @@ export class Weierstrass<F extends FieldBase> {
   /** P = 2P (a = -3; "dbl-2001-b", 3M + 5S). P must not be the point at infinity. */
   private dbl(x: usize, y: usize, z: usize): void {
     const f = this.f;
-    const delta = at(this.t0), gamma = at(this.t1), beta = at(this.t2), alpha = at(this.t3), t = at(this.t4);
+    const delta = addr(this.t0), gamma = addr(this.t1), beta = addr(this.t2), alpha = addr(this.t3), t = addr(this.t4);
     f.sqr(delta, z);
     f.sqr(gamma, y);
     f.mul(beta, x, gamma);
@@ -150,16 +144,16 @@ export class Weierstrass<F extends FieldBase> {
   private addAffine(x2: usize, y2: usize, negate: bool): void {
     const f = this.f;
     const n = this.n;
-    const x = at(this.ax), y = at(this.ay), z = at(this.az);
+    const x = addr(this.ax), y = addr(this.ay), z = addr(this.az);
     if (this.accInf) {
       limbsCopy(x, x2, n);
       if (negate) fneg<F>(f, y, y2);
       else limbsCopy(y, y2, n);
-      limbsCopy(z, at(f.one), n);
+      limbsCopy(z, addr(f.one), n);
       this.accInf = false;
       return;
     }
-    const h = at(this.t5), r = at(this.t6), t0 = at(this.t0), t1 = at(this.t1), t2 = at(this.t2);
+    const h = addr(this.t5), r = addr(this.t6), t0 = addr(this.t0), t1 = addr(this.t1), t2 = addr(this.t2);
     f.sqr(t0, z);
     f.mul(t1, t0, z);
     f.mul(t0, t0, x2);
@@ -195,8 +189,8 @@ export class Weierstrass<F extends FieldBase> {
    */
   private addJacobian(x1: usize, y1: usize, z1: usize, x2: usize, y2: usize, z2: usize): void {
     const f = this.f;
-    const z1z1 = at(this.t0), z2z2 = at(this.t1), u1 = at(this.t2), u2 = at(this.t3);
-    const s1 = at(this.t4), s2 = at(this.t5), t = at(this.t6);
+    const z1z1 = addr(this.t0), z2z2 = addr(this.t1), u1 = addr(this.t2), u2 = addr(this.t3);
+    const s1 = addr(this.t4), s2 = addr(this.t5), t = addr(this.t6);
     f.sqr(z1z1, z1);
     f.sqr(z2z2, z2);
     f.mul(u1, x1, z2z2);
@@ -250,17 +244,17 @@ export class Weierstrass<F extends FieldBase> {
     const jac = new StaticArray<u32>(count * 3 * n);
     const base = new StaticArray<u32>(3 * n);
     const twice = new StaticArray<u32>(3 * n);
-    const bp = at(base), tp = at(twice);
+    const bp = addr(base), tp = addr(twice);
     limbsCopy(bp, px, n);
     limbsCopy(bp + e, py, n);
-    limbsCopy(bp + 2 * e, at(f.one), n);
+    limbsCopy(bp + 2 * e, addr(f.one), n);
     for (let j = 0; j < CHUNKS; j++) {
       if (j > 0) {
         for (let i = 0; i < this.chunkLen; i++) this.dbl(bp, bp + e, bp + 2 * e);
       }
       memory.copy(tp, bp, 3 * e);
       this.dbl(tp, tp + e, tp + 2 * e);
-      let cur = at(jac) + <usize>(j * per) * 3 * e;
+      let cur = addr(jac) + <usize>(j * per) * 3 * e;
       memory.copy(cur, bp, 3 * e);
       for (let k = 1; k < per; k++) {
         const next = cur + 3 * e;
@@ -279,10 +273,10 @@ export class Weierstrass<F extends FieldBase> {
     const e = (<usize>n) << 2;
     const out = new StaticArray<u32>(count * 2 * n);
     const prefix = new StaticArray<u32>(count * n);
-    const jp = at(jac), pp = at(prefix), op = at(out);
+    const jp = addr(jac), pp = addr(prefix), op = addr(out);
     limbsCopy(pp, jp + 2 * e, n);
     for (let i = 1; i < count; i++) f.mul(pp + <usize>i * e, pp + <usize>(i - 1) * e, jp + (<usize>i * 3 + 2) * e);
-    const inv = at(this.t5), zi = at(this.t6), t = at(this.t4);
+    const inv = addr(this.t5), zi = addr(this.t6), t = addr(this.t4);
     finv<F>(f, inv, pp + <usize>(count - 1) * e);
     for (let i = count - 1; i >= 0; i--) {
       const pt = jp + <usize>i * 3 * e;
@@ -304,7 +298,7 @@ export class Weierstrass<F extends FieldBase> {
   private baseTable(): StaticArray<u32> {
     let t = this.gTable;
     if (t === null) {
-      t = this.buildTable(at(this.gx), at(this.gy), W_G);
+      t = this.buildTable(addr(this.gx), addr(this.gy), W_G);
       this.gTable = t;
     }
     return t;
@@ -329,11 +323,11 @@ export class Weierstrass<F extends FieldBase> {
     const dg = this.digitsG, dq = this.digitsQ;
     wnaf(dg, u1, words, W_G);
     wnaf(dq, u2, words, W_Q);
-    const gt = at(this.baseTable()), qt = at(qTable);
+    const gt = addr(this.baseTable()), qt = addr(qTable);
     const len = this.chunkLen;
     this.accInf = true;
     for (let i = len - 1; i >= 0; i--) {
-      if (!this.accInf) this.dbl(at(this.ax), at(this.ay), at(this.az));
+      if (!this.accInf) this.dbl(addr(this.ax), addr(this.ay), addr(this.az));
       for (let j = 0; j < CHUNKS; j++) {
         const idx = j * len + i;
         const a = <i32>unchecked(dg[idx]);
@@ -352,12 +346,12 @@ export class Weierstrass<F extends FieldBase> {
     this.mulDouble(u1, u2, qTable);
     if (this.accInf) return false;
     const f = this.f;
-    const zi = at(this.t0), t = at(this.t1);
-    finv<F>(f, zi, at(this.az));
+    const zi = addr(this.t0), t = addr(this.t1);
+    finv<F>(f, zi, addr(this.az));
     f.sqr(t, zi);
-    f.mul(x, at(this.ax), t);
+    f.mul(x, addr(this.ax), t);
     f.mul(t, t, zi);
-    f.mul(y, at(this.ay), t);
+    f.mul(y, addr(this.ay), t);
     return true;
   }
 
@@ -380,8 +374,8 @@ export class Weierstrass<F extends FieldBase> {
     if (this.accInf) return false;
     // x(R) mod n == r  <=>  X == r' Z^2 for r' in {r, r + n} below p (no inversion needed).
     const f = this.f;
-    const z2 = at(this.t0);
-    f.sqr(z2, at(this.az));
+    const z2 = addr(this.t0);
+    f.sqr(z2, addr(this.az));
     if (this.matchesX(r, z2)) return true;
     // r + n is a candidate only while it is below p (it always fits in `len` bytes when it is).
     let carry: u64 = 0;
@@ -398,10 +392,10 @@ export class Weierstrass<F extends FieldBase> {
     const f = this.f;
     const buf = changetype<usize>(this.rBytes);
     this.sc.toBytesBE(buf, this.bytes, c);
-    const cand = at(this.t1);
+    const cand = addr(this.t1);
     if (!fromBytesBE<F>(f, cand, buf)) return false;
     f.mul(cand, cand, z2);
-    return fequal<F>(f, cand, at(this.ax));
+    return fequal<F>(f, cand, addr(this.ax));
   }
 
   /** e = leftmost bits(n) bits of the digest, reduced mod n. */
