@@ -47,13 +47,11 @@ function buildDers(set: JwkSet, text: string): Array<Uint8Array | null> {
   const list = doc.get("keys");
   if (list === null) members.push(doc);
   else {
-    const items = list.items();
-    if (items !== null) {
-      for (let i = 0; i < items.length; i++) {
-        let skipped = false;
-        for (let r = 0; r < set.refused.length; r++) if (set.refused[r].index == i) skipped = true;
-        if (!skipped) members.push(items[i]);
-      }
+    for (let i = 0; i < list.length; i++) {
+      let skipped = false;
+      for (let r = 0; r < set.refused.length; r++) if (set.refused[r].index == i) skipped = true;
+      const item = list.at(i);
+      if (!skipped && item !== null) members.push(item);
     }
   }
   for (let i = 0; i < set.keys.length; i++) out.push(i < members.length ? derOf(set.keys[i], members[i]) : null);

@@ -41,7 +41,8 @@ export function jwtPayloadFromMetadata(metadata: Uint8Array, key: string): JsonV
 
 /** google.protobuf.Struct { map<string, Value> fields = 1; } as a JSON object. */
 function structFields(r: ProtoReader, depth: i32): JsonValue | null {
-  const out = JsonValue.makeObject();
+  const keys = new Array<string>();
+  const values = new Array<JsonValue>();
   while (r.next()) {
     if (r.field != 1 || r.wire != WIRE_BYTES) continue;
     const entry = r.nested();
@@ -56,9 +57,10 @@ function structFields(r: ProtoReader, depth: i32): JsonValue | null {
       }
     }
     if (entry.failed) return null;
-    out.addMember(name, value);
+    keys.push(name);
+    values.push(value);
   }
-  return r.failed ? null : out;
+  return r.failed ? null : JsonValue.makeObject(StaticArray.fromArray(keys), StaticArray.fromArray(values));
 }
 
 /**
@@ -92,12 +94,12 @@ function protoValue(r: ProtoReader, depth: i32): JsonValue | null {
 }
 
 function listValues(r: ProtoReader, depth: i32): JsonValue | null {
-  const out = JsonValue.makeArray();
+  const items = new Array<JsonValue>();
   while (r.next()) {
     if (r.field != 1 || r.wire != WIRE_BYTES) continue;
     const v = protoValue(r.nested(), depth + 1);
     if (v === null) return null;
-    out.push(v);
+    items.push(v);
   }
-  return r.failed ? null : out;
+  return r.failed ? null : JsonValue.makeArray(StaticArray.fromArray(items));
 }

@@ -9,7 +9,7 @@ import { TenantMetrics } from "./metrics";
 import { TokenCache, CachedToken, MAX_TTL_SECONDS } from "./token-cache";
 import { JwksFetcher, FetchReason, MAX_JWKS_BYTES } from "./jwks-fetcher";
 import { KeySetHolder } from "./keys";
-import { parseToken, verifyParsed, claimHeaders, VerifyStatus, HostMode } from "./verify";
+import { ParsedToken, parseToken, verifyParsed, claimHeaders, VerifyStatus, HostMode } from "./verify";
 import { hostOffersVerifySignature } from "./host-signature";
 import { REASON_ISSUER, REASON_JWKS_UNAVAILABLE } from "./reply";
 import { TenantStream } from "./stream";
@@ -195,7 +195,7 @@ export class TenantRoot extends RootContext {
       d.reason = parsed.error;
       return d;
     }
-    const candidates = this.candidates(readers, parsed.issuer);
+    const candidates = this.candidates(readers, parsed);
     if (candidates.length == 0) {
       d.reason = REASON_ISSUER;
       return d;
@@ -224,7 +224,7 @@ export class TenantRoot extends RootContext {
         d.provider = index;
         d.headers = claimHeaders(v.payload!, provider.claimToHeaders);
         if (cache.enabled) {
-          const until = v.exp >= 0 ? v.exp + provider.clockSkewSeconds : nowSeconds + MAX_TTL_SECONDS;
+          const until = isNaN(v.exp) ? <f64>(nowSeconds + MAX_TTL_SECONDS) : v.exp + <f64>provider.clockSkewSeconds;
           cache.insert(new CachedToken(token, hash, until, index, d.headers));
         }
         return d;
@@ -248,13 +248,18 @@ export class TenantRoot extends RootContext {
     return d;
   }
 
-  /** Providers among `readers` that may accept a token from `issuer`: exact issuer first, then issuer-less. */
-  private candidates(readers: i32[], issuer: string | null): i32[] {
-    const out = new Array<i32>();
+  /**
+   * Providers among `readers` to try, in order: those whose issuer equals the token's iss, then those without
+   * an issuer. A readable iss no provider names is refused outright (no signature work for a stranger's token);
+   * an unreadable one leaves every reader to the JOSE layer, which names what is wrong with the token.
+   */
+  private candidates(readers: i32[], parsed: ParsedToken): i32[] {
     const providers = this.config.providers;
-    if (issuer !== null) {
-      for (let i = 0; i < readers.length; i++) if (providers[readers[i]].issuer == issuer) out.push(readers[i]);
-    }
+    if (readers.length == 1) return readers;
+    const issuer = parsed.issuer;
+    if (issuer === null) return readers;
+    const out = new Array<i32>();
+    for (let i = 0; i < readers.length; i++) if (providers[readers[i]].issuer == issuer) out.push(readers[i]);
     for (let i = 0; i < readers.length; i++) if (providers[readers[i]].issuer.length == 0) out.push(readers[i]);
     return out;
   }

@@ -12,8 +12,8 @@ export class CachedToken {
   constructor(
     public readonly token: string,
     public readonly hash: u64,
-    /** Last second (host clock) at which the token is still accepted. */
-    public readonly validUntil: i64,
+    /** Host time (seconds) from which the token is no longer accepted: exp + clock skew. */
+    public readonly expiresAt: f64,
     /** Index of the provider that accepted it. */
     public readonly provider: i32,
     /** claim_to_headers results, ready to add. */
@@ -44,7 +44,7 @@ export class TokenCache {
     if (!this.map.has(hash)) return null;
     const entry = this.map.get(hash);
     if (entry.token != token) return null;
-    if (nowSeconds > entry.validUntil) {
+    if (<f64>nowSeconds >= entry.expiresAt) {
       this.map.delete(hash);
       return null;
     }

@@ -71,8 +71,8 @@ export class VerifyOutcome {
   status: VerifyStatus = VerifyStatus.Invalid;
   reason: string = "";
   payload: JsonValue | null = null;
-  /** exp in whole seconds, or -1 when the token has none. */
-  exp: i64 = -1;
+  /** exp (seconds), or NaN when the token has none. */
+  exp: f64 = NaN;
 }
 
 /** Full verification of `token` for `provider` at `nowSeconds`. */
@@ -100,7 +100,7 @@ export function verifyParsed(token: ParsedToken, provider: Provider, keys: KeySe
   out.status = VerifyStatus.Valid;
   out.payload = payload;
   const exp = payload.get("exp");
-  if (exp !== null && exp.isNumber()) out.exp = <i64>Math.floor(exp.asNumber());
+  if (exp !== null && exp.isNumber()) out.exp = exp.asNumber();
   return out;
 }
 
