@@ -45,9 +45,11 @@ export class StickyRoot extends RootContext {
       this.podByName.set(pod.written, i);
       if (pod.hostname.length > 0 && !this.podByName.has(pod.hostname)) this.podByName.set(pod.hostname, i);
       const share = table.shares[i];
-      if (share * <f64>config.id.maxAttempts < MINT_WARN_EXPECTED_HITS) {
-        logWarn("sticky: pods[" + i.toString() + "] (" + pod.address + ") owns " + (share * 100).toString() +
-          "% of the table: minting an ID for it may run out of id.max_attempts (" + config.id.maxAttempts.toString() + ")");
+      if (share == 0) {
+        logWarn("sticky: pods[" + i.toString() + "] (" + pod.address + ") owns no part of the table: no key routes to it and no ID can be minted for it");
+      } else if (share * <f64>config.id.maxAttempts < MINT_WARN_EXPECTED_HITS) {
+        logWarn("sticky: pods[" + i.toString() + "] (" + pod.address + ") owns about 1/" + (<i64>Math.round(1.0 / share)).toString() +
+          " of the table: minting an ID for it may run out of id.max_attempts (" + config.id.maxAttempts.toString() + ")");
       }
     }
     const shape = config.pods.length == 0 ? "no pod table" :
