@@ -46,7 +46,8 @@ export class JsonParseResult {
 
 /** Parses exactly one JSON value (surrounded by optional whitespace) from UTF-8 bytes. */
 export function parseJson(bytes: Uint8Array, limits: JsonLimits = DEFAULT_LIMITS): JsonParseResult {
-  const parser = new Parser(bytes.dataStart, bytes.length, limits);
+  const parser = PARSER;
+  parser.begin(bytes.dataStart, bytes.length, limits);
   const value = parser.run();
   pendingValues.length = 0;
   pendingKeys.length = 0;
@@ -74,12 +75,20 @@ class Parser {
   detail: string = "";
 
   private pos: i32 = 0;
+  private base: usize = 0;
+  private len: i32 = 0;
+  private limits: JsonLimits = DEFAULT_LIMITS;
 
-  constructor(
-    private base: usize,
-    private len: i32,
-    private limits: JsonLimits,
-  ) {}
+  begin(base: usize, len: i32, limits: JsonLimits): void {
+    this.base = base;
+    this.len = len;
+    this.limits = limits;
+    this.pos = 0;
+    this.error = JsonError.None;
+    this.errorAt = 0;
+    this.found = -1;
+    this.detail = "";
+  }
 
   run(): JsonValue | null {
     const limits = this.limits;
@@ -122,14 +131,14 @@ class Parser {
           if (!this.checkRoom(0, isObject)) return null;
           if (isObject) {
             const key = this.readKey(null, pendingKeys.length);
-            if (key == null) return null;
+            if (changetype<usize>(key) == 0) return null; // (not `== null`: that calls String.__eq)
             pendingKeys.push(key);
           }
           continue;
         }
       } else if (c == 0x22) {
         const s = this.readString();
-        if (s == null) return null;
+        if (changetype<usize>(s) == 0) return null;
         value = JsonValue.makeString(s);
       } else if (c == 0x2D || c - 0x30 < 10) {
         const n = this.readNumber();
@@ -189,7 +198,7 @@ class Parser {
               }
             }
             const key = this.readKey(seen, keysStart);
-            if (key == null) return null;
+            if (changetype<usize>(key) == 0) return null;
             pendingKeys.push(key);
           }
           break; // next value
@@ -227,6 +236,8 @@ class Parser {
     return null;
   }
 
+  // @ts-ignore: decorator
+  @inline
   private skipWhitespace(): void {
     const base = this.base;
     const len = this.len;
@@ -263,7 +274,7 @@ class Parser {
       return null;
     }
     const key = this.readString();
-    if (key == null) return null;
+    if (changetype<usize>(key) == 0) return null;
     if (this.limits.rejectDuplicateKeys) {
       let duplicate = false;
       if (seen) {
@@ -375,26 +386,32 @@ class Parser {
     let p = quote + 1;
     let units = 0; // UTF-16 code units written to scratch
     let bytes = 0; // UTF-8 length of the decoded string
-    let out = changetype<usize>(scratch);
-    let cap = scratch.length;
+    // Units never exceed the input bytes consumed, nor max + 2 before the limit check fails, so
+    // one capacity check per string is enough.
+    const room = len - quote < max ? len - quote : max;
+    if (scratch.length < room + 4) growScratch(room + 4);
+    const out = changetype<usize>(scratch);
     while (true) {
+      // Run of plain ASCII, bounded so it cannot pass the length limit by more than one byte.
+      const allowed = max - bytes + 1;
+      const runEnd = len - p > allowed ? p + allowed : len;
+      const runStart = p;
+      while (p < runEnd) {
+        const c = <u32>load<u8>(base + p);
+        if (c - 0x20 >= 0x60 || c == 0x22 || c == 0x5C) break;
+        store<u16>(out + (<usize>units << 1), <u16>c);
+        units++;
+        p++;
+      }
+      bytes += p - runStart;
+      if (bytes > max) break;
       if (p >= len) {
         this.fail(JsonError.UnexpectedEnd, len, -1, "unterminated string starting at byte " + quote.toString());
         return null;
       }
-      if (units + 2 > cap) {
-        growScratch(units + 2);
-        out = changetype<usize>(scratch);
-        cap = scratch.length;
-      }
       const c = <u32>load<u8>(base + p);
       if (c == 0x22) break;
-      if (c - 0x20 < 0x60 && c != 0x5C) {
-        store<u16>(out + (<usize>units << 1), <u16>c);
-        units++;
-        bytes++;
-        p++;
-      } else if (c == 0x5C) {
+      if (c == 0x5C) {
         if (p + 1 >= len) {
           this.fail(JsonError.UnexpectedEnd, len, -1, "unterminated string starting at byte " + quote.toString());
           return null;
@@ -410,29 +427,19 @@ class Parser {
         else if (e == 0x75) {
           const cp = this.readUnicodeEscape(p);
           if (cp < 0) return null;
-          if (cp >= 0x10000) {
-            const v = <u32>cp - 0x10000;
-            store<u16>(out + (<usize>units << 1), <u16>(0xD800 | (v >> 10)));
-            store<u16>(out + (<usize>units << 1), <u16>(0xDC00 | (v & 0x3FF)), 2);
-            units += 2;
-            bytes += 4;
-            p += 12;
-          } else {
-            store<u16>(out + (<usize>units << 1), <u16>cp);
-            units++;
-            bytes += utf8Width(<u32>cp);
-            p += 6;
-          }
-          if (bytes > max) break;
-          continue;
+          units += storeUtf16(out + (<usize>units << 1), <u32>cp);
+          bytes += utf8Width(<u32>cp);
+          p += cp >= 0x10000 ? 12 : 6;
         } else {
           this.fail(JsonError.InvalidEscape, p, e, "backslash followed by " + describeByte(e));
           return null;
         }
-        store<u16>(out + (<usize>units << 1), <u16>decoded);
-        units++;
-        bytes++;
-        p += 2;
+        if (e != 0x75) {
+          store<u16>(out + (<usize>units << 1), <u16>decoded);
+          units++;
+          bytes++;
+          p += 2;
+        }
       } else if (c < 0x20) {
         this.fail(JsonError.ControlCharacter, p, c, "");
         return null;
@@ -440,15 +447,7 @@ class Parser {
         const cp = this.readUtf8(p, quote);
         if (cp < 0) return null;
         const width = utf8Width(<u32>cp);
-        if (cp >= 0x10000) {
-          const v = <u32>cp - 0x10000;
-          store<u16>(out + (<usize>units << 1), <u16>(0xD800 | (v >> 10)));
-          store<u16>(out + (<usize>units << 1), <u16>(0xDC00 | (v & 0x3FF)), 2);
-          units += 2;
-        } else {
-          store<u16>(out + (<usize>units << 1), <u16>cp);
-          units++;
-        }
+        units += storeUtf16(out + (<usize>units << 1), <u32>cp);
         bytes += width;
         p += width;
       }
@@ -533,6 +532,18 @@ class Parser {
   }
 }
 
+/** Writes code point `cp` as UTF-16 at `dst`; returns the units written (1 or 2). */
+function storeUtf16(dst: usize, cp: u32): i32 {
+  if (cp < 0x10000) {
+    store<u16>(dst, <u16>cp);
+    return 1;
+  }
+  const v = cp - 0x10000;
+  store<u16>(dst, <u16>(0xD800 | (v >> 10)));
+  store<u16>(dst, <u16>(0xDC00 | (v & 0x3FF)), 2);
+  return 2;
+}
+
 function growScratch(need: i32): void {
   let cap = scratch.length << 1;
   while (cap < need) cap <<= 1;
@@ -540,3 +551,6 @@ function growScratch(need: i32): void {
   memory.copy(changetype<usize>(next), changetype<usize>(scratch), <usize>scratch.length << 1);
   scratch = next;
 }
+
+/** The one parser instance (parses never overlap), so a parse allocates only what it returns. */
+const PARSER = new Parser();
