@@ -71,6 +71,8 @@ function keySetFor(jwk: JsonValue): JwksResult {
 export function verifyBatchLine(line: string, nowSeconds: f64): string {
   const limits = new JsonLimits();
   limits.rejectDuplicateKeys = true;
+  // Long tokens must reach the verifier, which answers too_large for them.
+  limits.maxStringLength = limits.maxInputBytes;
   const parsed = parseJsonString(line, limits);
   if (!parsed.ok) return "invalid: bad_input";
   const doc = parsed.value!;
