@@ -120,12 +120,12 @@ export class StickyStream extends HttpContext {
     return null;
   }
 
+  /** Every cookie header (Envoy's cookie policy reads them all); one cheap lookup first, as most have none. */
   private cookieHeaders(): string[] {
-    let c = this.cookies;
-    if (c === null) {
-      c = requestHeaders.values("cookie");
-      this.cookies = c;
-    }
+    const cached = this.cookies;
+    if (cached !== null) return cached;
+    const c = requestHeaders.get("cookie") === null ? new Array<string>() : requestHeaders.values("cookie");
+    this.cookies = c;
     return c;
   }
 

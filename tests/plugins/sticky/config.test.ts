@@ -1,6 +1,9 @@
 // Configuration validation: every refusal names the field, in one log line, and nothing traps.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "../../../scripts/ensure.mjs";
 import { refusal } from "./support.ts";
 
 const POD = { address: "10.0.0.5:8080" };
@@ -94,5 +97,29 @@ describe("sticky configuration", () => {
   it("accepts native mode without pods, IPv6 pods and ring hash", async () => {
     assert.equal(await refusal({ key: [{ header: "x-cart-id" }], mode: "native" }), "");
     assert.equal(await refusal({ ...base, algorithm: "ring_hash", ring_hash: { hash_function: "MURMUR_HASH_2", minimum_ring_size: 8 }, pods: [{ address: "[::1]:8080" }, { address: "[2001:db8::7]:443", weight: 3 }] }), "");
+  });
+});
+
+describe("sticky schema.json", () => {
+  it("names exactly the fields config.ts accepts, with defaults it accepts", async () => {
+    const schema = JSON.parse(readFileSync(join(root, "plugins", "sticky", "schema.json"), "utf8"));
+    const withDc = { ...base, dc: { local: "dc1" } };
+    for (const [name, spec] of Object.entries<Record<string, unknown>>(schema.properties)) {
+      if ("default" in spec) assert.equal(await refusal({ ...base, [name]: spec.default }), "", name);
+      const nested = spec.properties as Record<string, Record<string, unknown>> | undefined;
+      for (const [inner, innerSpec] of Object.entries(nested ?? {})) {
+        if (!("default" in innerSpec)) continue;
+        const config = name === "dc" ? { ...withDc, dc: { local: "dc1", [inner]: innerSpec.default } } : { ...base, [name]: { [inner]: innerSpec.default } };
+        assert.equal(await refusal(config), "", `${name}.${inner}`);
+      }
+    }
+    // And nothing else: a field the schema does not list is refused at every level.
+    for (const where of ["", "ring_hash", "id", "dc"]) {
+      const config: Record<string, unknown> = where === "" ? { ...base, extra: 1 } : where === "dc" ? { ...base, dc: { local: "a", extra: 1 } } : { ...base, [where]: { extra: 1 } };
+      assert.match(await refusal(config), /extra: unknown field/, where);
+      const listed = Object.keys(where === "" ? schema.properties : schema.properties[where].properties);
+      const message = await refusal(config);
+      assert.deepEqual(message.slice(message.indexOf("(allowed: ") + 10, -1).split(", ").sort(), listed.sort(), where);
+    }
   });
 });
