@@ -170,8 +170,10 @@ describe("tenant plugin in Envoy (envoy-configs/tenant.yaml)", () => {
     await idp.up();
   });
 
-  it("counts decisions in Envoy's /stats", async () => {
+  it("counts decisions in Envoy's /stats; RS256/ES256 signatures went through Envoy's verify_signature", async () => {
     assert.ok((await stat("accepted")) >= 10);
+    assert.ok((await stat("signature.host")) >= 2, "signature_backend auto uses the host function Envoy offers");
+    assert.ok((await stat("signature.wasm")) >= 3, "PS256, EdDSA and HS256 are checked in wasm");
     assert.ok((await stat("denied.missing")) >= 2);
     assert.ok((await stat("denied.expired")) >= 1);
     assert.ok((await stat("missing")) >= 2);
