@@ -158,15 +158,24 @@ export class StickyStream extends HttpContext {
   /** Applies the decision to the request headers; false when the request was answered here (rejected). */
   private route(config: StickyConfig, key: string | null): bool {
     const metrics = this.metrics();
-    // Headers only this plugin may set: a client must not choose the pod, the DC or the cross-DC cluster.
-    requestHeaders.remove(config.keyHeader);
-    if (config.mode == Mode.Pick) requestHeaders.remove(config.originalDstHeader);
     const dc = config.dc;
-    if (dc.enabled) {
+    const pick = config.mode == Mode.Pick;
+    // The key header, the pod and the DC route are this plugin's alone: whatever a client sent is replaced
+    // when the plugin sets them and removed when it does not (replace drops every earlier value).
+    let forwarded = false;
+    if (key !== null) {
+      metrics.keysFrom[<i32>this.keyKind].increment();
+      requestHeaders.replace(config.keyHeader, key);
+      forwarded = dc.enabled && this.forwardToPeer(config, key);
+    } else {
+      requestHeaders.remove(config.keyHeader);
+    }
+    if (dc.enabled && !forwarded) {
       requestHeaders.remove(dc.header);
       if (dc.clusterHeader.length > 0) requestHeaders.remove(dc.clusterHeader);
     }
     if (key === null) {
+      if (pick) requestHeaders.remove(config.originalDstHeader);
       metrics.keysMissing.increment();
       if (config.onMissing == OnMissing.Reject) {
         metrics.rejected.increment();
@@ -175,19 +184,17 @@ export class StickyStream extends HttpContext {
       }
       return true;
     }
-    const k = key;
-    metrics.keysFrom[<i32>this.keyKind].increment();
-    requestHeaders.replace(config.keyHeader, k);
-    if (dc.enabled && this.forwardToPeer(config, k)) return true;
-    if (config.mode == Mode.Native) {
-      metrics.native.increment();
+    if (!pick) {
+      if (!forwarded) metrics.native.increment();
       return true;
     }
-    const pod = this.sticky.table.chooseKey(k);
-    if (pod >= 0) {
-      requestHeaders.replace(config.originalDstHeader, config.pods[pod].address);
-      metrics.picks[pod].increment();
+    const pod = forwarded ? -1 : this.sticky.table.chooseKey(key);
+    if (pod < 0) {
+      requestHeaders.remove(config.originalDstHeader);
+      return true;
     }
+    requestHeaders.replace(config.originalDstHeader, config.pods[pod].address);
+    metrics.picks[pod].increment();
     return true;
   }
 

@@ -104,6 +104,14 @@ describe("sticky in Envoy (envoy-configs/sticky.yaml)", () => {
       seen.add(echo.name);
     }
     assert.equal(seen.size, 3, `round robin reached ${[...seen].join(", ")}`);
+    // With a key, whatever the client put in the plugin's headers is replaced by one value.
+    const reply = await request(a.url("LISTENER_PORT", "/carts"), {
+      headers: [["x-cart-id", "k-9"], ["x-sticky-key", "forged-1"], ["x-sticky-key", "forged-2"], ["x-envoy-original-dst-host", podsB[0].address], ["x-envoy-original-dst-host", podsB[1].address]],
+    });
+    const keyed = reply.json<Echo>();
+    assert.deepEqual(echoValues(keyed, "x-sticky-key"), ["k-9"]);
+    assert.equal(echoValues(keyed, "x-envoy-original-dst-host").length, 1);
+    assert.match(keyed.name, /^a-pod-/);
     assert.ok((await a.stat("wasmcustom.waymark.sticky.keys.missing"))! >= 6);
   });
 
