@@ -88,6 +88,7 @@ export class StickyConfig {
   dc: DcConfig = new DcConfig();
   onMissing: OnMissing = OnMissing.Continue;
   maxBodyBytes: i32 = DEFAULT_MAX_BODY_BYTES;
+  bodyTimeoutMs: i32 = DEFAULT_BODY_TIMEOUT_MS;
   maxKeyLength: i32 = DEFAULT_MAX_KEY_LENGTH;
 }
 
@@ -107,6 +108,8 @@ export const DEFAULT_DC_HOP_HEADER = "x-waymark-dc-hop";
 export const DEFAULT_MAX_BODY_BYTES: i32 = 65536;
 /** Envoy's default per-request buffer limit: a larger bound could never be reached. */
 export const MAX_BODY_BYTES: i32 = 1 << 20;
+export const DEFAULT_BODY_TIMEOUT_MS: i32 = 5000;
+export const MAX_BODY_TIMEOUT_MS: i32 = 300_000;
 export const DEFAULT_MAX_KEY_LENGTH: i32 = 1024;
 export const MAX_KEY_LENGTH: i32 = 16384;
 export const MAX_SOURCES: i32 = 16;
@@ -133,7 +136,7 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   const errors = new ConfigErrors();
   const config = new StickyConfig();
   onlyKeys(root, "", ["key", "mode", "key_header", "original_dst_header", "algorithm", "table_size", "ring_hash",
-    "use_hostname_for_hashing", "pods", "id", "dc", "on_missing", "max_body_bytes", "max_key_length"], errors);
+    "use_hostname_for_hashing", "pods", "id", "dc", "on_missing", "max_body_bytes", "body_timeout_ms", "max_key_length"], errors);
   readSources(root, config, errors);
   const mode = readChoice(root, "mode", "", ["pick", "native"], 0, errors);
   if (mode >= 0) config.mode = <Mode>mode;
@@ -150,6 +153,7 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   const onMissing = readChoice(root, "on_missing", "", ["continue", "reject"], 0, errors);
   if (onMissing >= 0) config.onMissing = <OnMissing>onMissing;
   config.maxBodyBytes = <i32>readInteger(root, "max_body_bytes", "", DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES, errors);
+  config.bodyTimeoutMs = <i32>readInteger(root, "body_timeout_ms", "", DEFAULT_BODY_TIMEOUT_MS, 10, MAX_BODY_TIMEOUT_MS, errors);
   config.maxKeyLength = <i32>readInteger(root, "max_key_length", "", DEFAULT_MAX_KEY_LENGTH, 1, MAX_KEY_LENGTH, errors);
   if (!errors.failed && config.keyHeader == config.originalDstHeader) {
     errors.fail("original_dst_header", "must differ from key_header");

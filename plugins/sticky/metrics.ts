@@ -18,6 +18,8 @@ export class StickyMetrics {
   rejected: Counter = new Counter(P + "rejected");
   /** Bodies that could not give a key: malformed JSON, larger than max_body_bytes, cut short. */
   bodyUnreadable: Counter = new Counter(P + "body.unreadable");
+  /** Requests whose body did not decide within body_timeout_ms (routed by the other sources). */
+  bodyTimeouts: Counter = new Counter(P + "body.timeouts");
   /** Per peer: requests sent on to that data centre's gateway. */
   forwarded: Counter[] = [];
   forwardedTotal: Counter = new Counter(P + "dc.forwarded");

@@ -1,6 +1,6 @@
 // The sticky plugin's root context: parses and validates the configuration, builds the pod table once,
 // owns the counters, and hands each HTTP stream to a StickyStream.
-import { RootContext, HttpContext, logError, logInfo, logWarn, nowNanos } from "../../assembly/sdk";
+import { RootContext, HttpContext, logError, logInfo, logWarn, nowNanos, setTickPeriod } from "../../assembly/sdk";
 import { StickyConfig, parseConfig, Mode, Algorithm } from "./config";
 import { PodTable, buildPodTable } from "./table";
 import { StickyMetrics } from "./metrics";
@@ -19,6 +19,9 @@ export class StickyRoot extends RootContext {
   head: string = "";
   /** Pod index by canonical address, address as written, and hostname: how the ID generator is told the pod. */
   podByName: Map<string, i32> = new Map<string, i32>();
+  /** Streams whose headers wait for the body, oldest first. */
+  private held: Array<StickyStream> = new Array<StickyStream>();
+  private warnedNoBody: bool = false;
 
   onConfigure(configSize: u32): bool {
     const parsed = parseConfig(this.pluginConfiguration(configSize));
@@ -56,6 +59,9 @@ export class StickyRoot extends RootContext {
       (config.algorithm == Algorithm.Maglev ? "maglev table of " + config.tableSize.toString() + " slots" :
         "ring of " + (table.ring !== null ? table.ring!.size.toString() : "0") + " entries") +
       " over " + config.pods.length.toString() + " pods, built in " + millis.toString() + " ms";
+    // Held requests are let go after body_timeout_ms even if the body never comes (Envoy without
+    // allow_on_headers_stop_iteration never hands it over): the ticks check them.
+    if (config.bodySources > 0) setTickPeriod(<u32>min(1000, max(10, config.bodyTimeoutMs / 5)));
     logInfo("sticky: configured: mode " + (config.mode == Mode.Pick ? "pick" : "native") + ", " + shape +
       (config.dc.enabled ? ", dc " + config.dc.local + " with " + config.dc.peerNames.length.toString() + " peers" : ""));
     return true;
@@ -67,6 +73,31 @@ export class StickyRoot extends RootContext {
     const canonical = canonicalAddress(name);
     if (canonical !== null && this.podByName.has(canonical)) return this.podByName.get(canonical);
     return -1;
+  }
+
+  hold(stream: StickyStream): void {
+    this.held.push(stream);
+  }
+
+  release(stream: StickyStream): void {
+    const at = this.held.indexOf(stream);
+    if (at >= 0) this.held.splice(at, 1);
+  }
+
+  onTick(): void {
+    if (this.held.length == 0) return;
+    const now = nowNanos();
+    const timeout = <u64>this.config.bodyTimeoutMs * 1_000_000;
+    while (this.held.length > 0 && now - this.held[0].waitingSince >= timeout) {
+      const stream = this.held.shift();
+      this.metrics!.bodyTimeouts.increment();
+      if (!stream.sawBody && !this.warnedNoBody) {
+        this.warnedNoBody = true;
+        logWarn("sticky: a request body never reached the plugin within body_timeout_ms (" + this.config.bodyTimeoutMs.toString() +
+          " ms): body key sources need allow_on_headers_stop_iteration: true in the Envoy Wasm filter config");
+      }
+      stream.giveUpOnBody();
+    }
   }
 
   newHttpContext(contextId: u32): HttpContext | null {

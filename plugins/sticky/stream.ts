@@ -3,7 +3,7 @@
 // to Envoy's hash policy (native). Requests to id.path get a freshly minted ID instead.
 import {
   HttpContext, HeadersAction, BodyAction, TrailersAction, BufferType, HeaderPair,
-  requestHeaders, getBuffer,
+  requestHeaders, getBuffer, setEffectiveContext, nowNanos,
 } from "../../assembly/sdk";
 import { JsonPointerScanner, JsonKind, PointerStatus, ScanState, quoteJsonString } from "../../assembly/json";
 import { cookieValue, queryParameterValue } from "../../assembly/hash";
@@ -26,6 +26,12 @@ export class StickyStream extends HttpContext {
   private noBody: bool = false;
   /** Source kind the key came from (valid once a key is found). */
   private keyKind: SourceKind = SourceKind.Header;
+  /** When the headers started waiting for the body (host clock, ns). */
+  waitingSince: u64 = 0;
+  /** Whether any body callback arrived while waiting (none at all means Envoy is not delivering them). */
+  sawBody: bool = false;
+  /** The body wait timed out: body sources count as absent from now on. */
+  private bodyGivenUp: bool = false;
 
   constructor(contextId: u32, root: StickyRoot) {
     super(contextId, root);
@@ -40,12 +46,17 @@ export class StickyStream extends HttpContext {
     this.noBody = endOfStream;
     const key = this.findKey(config);
     // Headers wait (StopIteration: Envoy needs allow_on_headers_stop_iteration) while the body streams in.
-    if (this.waitingForBody) return HeadersAction.StopIteration;
+    if (this.waitingForBody) {
+      this.waitingSince = nowNanos();
+      this.sticky.hold(this);
+      return HeadersAction.StopIteration;
+    }
     return this.route(config, key) ? HeadersAction.Continue : HeadersAction.StopIteration;
   }
 
   onRequestBody(bodySize: u32, endOfStream: bool): BodyAction {
     if (!this.waitingForBody) return BodyAction.Continue;
+    this.sawBody = true;
     const scanner = this.scanner!;
     if (bodySize > this.fed) {
       const chunk = getBuffer(BufferType.HttpRequestBody, this.fed, bodySize - this.fed);
@@ -76,8 +87,26 @@ export class StickyStream extends HttpContext {
     const key = this.findKey(config);
     if (this.waitingForBody && !endOfStream) return false;
     this.waitingForBody = false;
+    this.sticky.release(this);
     this.route(config, key);
     return true;
+  }
+
+  /**
+   * Called by the root when the body did not decide within body_timeout_ms: routes by the remaining
+   * sources (body sources absent) and lets the request go on.
+   */
+  giveUpOnBody(): void {
+    if (!this.waitingForBody) return;
+    this.bodyGivenUp = true;
+    this.waitingForBody = false;
+    setEffectiveContext(this.contextId);
+    const config = this.sticky.config;
+    if (this.route(config, this.findKey(config))) this.resumeRequest();
+  }
+
+  onDelete(): void {
+    if (this.waitingForBody) this.sticky.release(this);
   }
 
   private metrics(): StickyMetrics {
@@ -131,6 +160,7 @@ export class StickyStream extends HttpContext {
 
   /** Found / Absent for a body source, Pending while more body is needed. Starts the scanner on first use. */
   private bodyValue(config: StickyConfig, source: KeySource): PointerStatus {
+    if (this.bodyGivenUp) return PointerStatus.Absent;
     let scanner = this.scanner;
     if (scanner === null) {
       if (this.noBody || !isJson(requestHeaders.get("content-type"))) return PointerStatus.Absent;

@@ -173,6 +173,36 @@ describe("sticky loop guard between two misconfigured gateways", () => {
   });
 });
 
+describe("sticky body keys without allow_on_headers_stop_iteration", () => {
+  it("lets the held request go after body_timeout_ms, routed by the next source, and warns", async () => {
+    const pods: EchoServer[] = [];
+    for (const n of ["p0", "p1"]) pods.push(await startEchoServer(n));
+    const config = { key: [{ body: "/cart/id" }, { header: "x-sticky-key" }], pods: pods.map((p) => ({ address: p.address })), body_timeout_ms: 300 };
+    // sticky-parity.yaml does not set allow_on_headers_stop_iteration, so Envoy never hands the body over.
+    const envoy = await startEnvoy("envoy-configs/sticky-parity.yaml", {
+      vars: {
+        LB_POLICY: "MAGLEV", LB_CONFIG_FIELD: "maglev_lb_config", LB_CONFIG: "{}", USE_HOSTNAME: "false", CLUSTER_TYPE: "STATIC",
+        LB_ENDPOINTS: JSON.stringify(pods.map((p) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: p.port } } } }))),
+        STICKY_CONFIG: JSON.stringify(config),
+      },
+    });
+    try {
+      const started = Date.now();
+      const reply = await request(envoy.url("PICK_PORT", "/carts"), { method: "POST", headers: { "content-type": "application/json", "x-sticky-key": "k-1" }, body: "{\"cart\": {\"id\": \"b-1\"}}" });
+      assert.equal(reply.status, 200, reply.body);
+      assert.ok(Date.now() - started >= 250, "held until the timeout");
+      const echo = reply.json<Echo>();
+      assert.deepEqual(echoValues(echo, "x-sticky-key"), ["k-1"]);
+      assert.equal(echo.body, "{\"cart\": {\"id\": \"b-1\"}}", "the body still goes upstream");
+      assert.equal(await envoy.stat("wasmcustom.waymark.sticky.body.timeouts"), 1);
+      await envoy.waitForLog(/body key sources need allow_on_headers_stop_iteration: true/);
+    } finally {
+      await envoy.stop();
+      for (const p of pods) await p.close();
+    }
+  });
+});
+
 describe("sticky bad configuration in Envoy", () => {
   it("is refused at load with one log line naming the field", async () => {
     const bad = { key: [{ header: "x-sticky-key" }], pods: [{ address: "127.0.0.1:9" }, { address: "127.0.0.1:10", weight: 0 }] };

@@ -156,7 +156,7 @@ describe("key sources (pick mode)", () => {
 describe("body key source", () => {
   let host: ProxyWasmHost;
   before(async () => {
-    host = await stickyHost({ ...PICK, key: [{ body: "/cart/id" }, { header: "x-cart-id" }], max_body_bytes: 4096 });
+    host = await stickyHost({ ...PICK, key: [{ body: "/cart/id" }, { header: "x-cart-id" }], max_body_bytes: 4096, body_timeout_ms: 200 });
   });
 
   function post(contentType = "application/json"): HttpStream {
@@ -215,6 +215,24 @@ describe("body key source", () => {
       assert.equal(forwarded(s, "x-sticky-key"), "from-header", what);
       assert.equal(host.metric("waymark.sticky.body.unreadable"), before + 1, what);
     }
+  });
+
+  it("lets a held request go after body_timeout_ms when Envoy never delivers the body, and says why once", () => {
+    // The harness, like Envoy without allow_on_headers_stop_iteration, holds the body back from the plugin.
+    const s = post();
+    s.sendRequestBody("{\"cart\": {\"id\": \"never-seen\"}}", true);
+    host.advance(150);
+    assert.equal(s.upstream.headers, null, "still waiting before the timeout");
+    host.advance(100);
+    assert.equal(forwarded(s, "x-sticky-key"), "from-header", "routed by the next source");
+    assert.equal(forwarded(s, "x-envoy-original-dst-host"), expectedPod("from-header"));
+    assert.equal(host.metric("waymark.sticky.body.timeouts"), 1);
+    const warnings = host.logsAt("warn").filter((w) => w.includes("allow_on_headers_stop_iteration"));
+    assert.equal(warnings.length, 1);
+    const again = post();
+    host.advance(250);
+    assert.equal(forwarded(again, "x-sticky-key"), "from-header");
+    assert.equal(host.logsAt("warn").filter((w) => w.includes("allow_on_headers_stop_iteration")).length, 1, "warned once");
   });
 
   it("decides when trailers end the body", () => {
