@@ -1,62 +1,92 @@
-// Process runner for mesh/topology.ts: starts every service and gateway on 127.0.0.1, waits until all are
-// ready, prints what to try, then follows the gateways' logs. Ctrl-C stops everything.
-import { createServer } from "node:net";
-import { services, gateways, scenarios } from "./topology.ts";
-import { startEnvoy, Envoy } from "../tests/envoy/envoy.ts";
-import { startEchoServer, EchoServer } from "../tests/support/echo-server.ts";
-import { gatewayVars } from "./render.ts";
+// Process runner for mesh/topology.ts (`npm start` runs it through scripts/start.mjs): starts every service and
+// gateway on 127.0.0.1 at the topology's fixed ports, waits until all are ready, prints the entry points and a
+// curl command per scenario (tokens included), then a live log of routing decisions. Ctrl-C stops everything.
+//
+//   --free-ports   use free ports instead of the fixed ones (tests; a second mesh next to a running one)
+//   --check        run every scenario once after start-up, print the outcome and stop (exit 1 if any differs)
+import { join } from "node:path";
+import { gateways, scenarios, services, fixedPorts, Scenario } from "./topology.ts";
+import { startMesh, freePlan, busyPorts, Mesh } from "./mesh.ts";
+import { demoTokens } from "./tokens.ts";
+import { curlFor, mintCartId, mintUrl, runAll, maglevPod, Context } from "./scenarios.ts";
+import { followAccessLogs } from "./live-log.ts";
+import { table } from "./table.ts";
 import { root } from "../scripts/ensure.mjs";
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-  });
-}
+const args = process.argv.slice(2);
+const t0 = Number(process.env.WAYMARK_T0) || Date.now();
+const plan = args.includes("--free-ports") ? await freePlan() : fixedPorts;
 
-const started = Date.now();
-const busy: string[] = [];
-for (const s of services) if (!(await portFree(s.port))) busy.push(`${s.port} (service ${s.name})`);
-for (const g of gateways) for (const p of [g.port, g.adminPort]) if (!(await portFree(p))) busy.push(`${p} (gateway ${g.name})`);
+let mesh: Mesh | undefined;
+let follower: { stop(): void } | undefined;
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  follower?.stop();
+  await mesh?.stop();
+  console.log("\nstopped: every gateway and service is down.");
+  process.exit(code);
+};
+// Envoy children still starting when a signal arrives are killed by tests/envoy/envoy.ts's exit hook.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+
+const busy = await busyPorts(plan);
 if (busy.length) {
-  console.error(`cannot start the mesh: port ${busy.join(", ")} already in use on 127.0.0.1 (is another \`npm start\` running?)`);
+  console.error(`cannot start the mesh: port${busy.length > 1 ? "s" : ""} ${busy.join(", ")} already in use on 127.0.0.1.`);
+  console.error("Is another `npm start` running? Stop it (Ctrl-C), or free the port; `npm run demo` uses free ports and can run alongside.");
   process.exit(1);
 }
-
-const echoes: EchoServer[] = [];
-const envoys: Envoy[] = [];
-const stopAll = async () => {
-  await Promise.all(envoys.map((e) => e.stop()));
-  await Promise.all(echoes.map((e) => e.close()));
-};
-process.on("SIGINT", () => void stopAll().then(() => process.exit(0)));
-process.on("SIGTERM", () => void stopAll().then(() => process.exit(0)));
 
 try {
-  for (const s of services) echoes.push(await startEchoServer(s.name, s.port));
-  for (const g of gateways) {
-    envoys.push(await startEnvoy(g.template, { vars: gatewayVars(g, root) }));
-  }
+  mesh = await startMesh({ plan, logDir: join(root, "build", "mesh", "logs") });
 } catch (err) {
-  console.error(`the mesh did not start: ${(err as Error).message.split("\n")[0]}`);
-  await stopAll();
+  console.error(`the mesh did not start: ${(err as Error).message.split("\n").slice(0, 15).join("\n")}`);
   process.exit(1);
 }
 
-console.log(`\nWaymark mesh ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-console.log("gateway      listener                 admin");
-for (const g of gateways) console.log(`${g.name.padEnd(12)} http://127.0.0.1:${g.port}   http://127.0.0.1:${g.adminPort}`);
-console.log("\nTry:");
-for (const s of scenarios) {
-  const g = gateways.find((x) => x.name === s.gateway)!;
-  const h = Object.entries(s.headers ?? {}).map(([k, v]) => ` -H '${k}: ${v}'`).join("");
-  console.log(`  # ${s.name} (expect ${s.expect.header}: ${s.expect.equals})`);
-  console.log(`  curl -s${h} http://127.0.0.1:${g.port}${s.path}\n`);
+const ctx: Context = { plan, tokens: await demoTokens(), available: mesh.available };
+const total = ((Date.now() - t0) / 1000).toFixed(1);
+console.log(`\nWaymark mesh ready: ${gateways.length} Envoy gateways and ${services.length} services up in ${(mesh.readyMs / 1000).toFixed(1)} s` +
+  (process.env.WAYMARK_T0 ? ` (${total} s since \`npm start\`, install and build included)` : ""));
+for (const [gw, left] of mesh.missing) console.log(`  note: ${gw} runs without ${left.join(", ")} (not built)`);
+
+console.log("\nEntry points\n");
+console.log(table(["gateway", "role", "listener", "admin", "what it does"], gateways.map((g) => [
+  g.name, `${g.role}${g.dc !== "dc1" ? ` (${g.dc})` : ""}`, `http://${plan.address(g.name)}`, `http://${plan.address(`${g.name}/admin`)}`, g.about,
+])));
+console.log(`\nJWKS: http://${plan.address("jwks")}/.well-known/jwks.json   tokens: node --import tsx mesh/tokens.ts   access logs: build/mesh/logs/`);
+
+if (args.includes("--check")) {
+  const outcomes = await runAll(ctx);
+  console.log("\n" + table(["scenario", "expected", "observed", "result"], outcomes.map((o) => [o.scenario.name, o.expected, o.observed, o.result])));
+  await shutdown(outcomes.some((o) => o.result === "FAIL") ? 1 : 0);
 }
-console.log("Ctrl-C stops everything.");
-if (process.argv.includes("--check")) {
-  await stopAll();
-  process.exit(0);
+
+console.log("\nTry these (each answer is JSON naming the service, version, pod, dc and namespace that served it, and the headers it saw):\n");
+const expectText = async (s: Scenario) => {
+  const e = s.expect;
+  const parts = [String(e.status)];
+  for (const v of [e.service, e.version, e.maglev ? await maglevPod(e.maglev.gateway, e.maglev.key) : e.pod, e.dc, e.namespace]) if (v) parts.push(v);
+  if (e.tenant) parts.push(`tenant=${e.tenant}`);
+  if (e.group) parts.push(`group=${e.group}`);
+  return parts.join(" ");
+};
+for (const [i, s] of scenarios.entries()) {
+  const lacking = s.needs.filter((p) => !mesh.available.has(p));
+  console.log(`# ${i + 1}. ${s.title}  -> expect ${await expectText(s)}${lacking.length ? `  (needs ${lacking.join(", ")}: not built)` : ""}`);
+  let id: string | undefined;
+  if (s.mint) {
+    try {
+      id = await mintCartId(plan, s.mint.gateway, s.mint.pod);
+      console.log(`#    ${id} was minted for ${s.mint.pod} with: curl -s '${mintUrl(plan, s.mint.gateway, s.mint.pod)}'`);
+    } catch (err) {
+      console.log(`#    (minting a cart ID failed: ${(err as Error).message}; mint one with: curl -s '${mintUrl(plan, s.mint.gateway, s.mint.pod)}')`);
+    }
+  }
+  console.log(`${curlFor(s, ctx, id)}\n`);
 }
+
+console.log("Ctrl-C stops everything. Routing decisions as they happen (request -> tenant, group, version, gateways -> pod [dc]):\n");
+follower = followAccessLogs(mesh.accessLogs.values(), plan, (line) => console.log(line));
 await new Promise(() => {});

@@ -1,13 +1,25 @@
 #!/usr/bin/env node
-// `npm start`: installs what is missing, builds, starts the local demo in real Envoy on 127.0.0.1 and shows what
-// to try. Ctrl-C stops everything. The demo is described by mesh/topology.mjs.
-import { spawnSync } from "node:child_process";
+// `npm start`: installs what is missing (Node dependencies, the pinned Envoy), builds the plugins that are not
+// up to date, then runs the local mesh described by mesh/topology.ts (mesh/run.ts) in real Envoy on 127.0.0.1 and
+// shows what to try. Ctrl-C stops everything. Extra arguments go to mesh/run.ts (--free-ports, --check).
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { root, ensureNodeModules, ensureEnvoy } from "./ensure.mjs";
 
+const t0 = Date.now();
 ensureNodeModules();
 ensureEnvoy();
-const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) process.exit(1);
-const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "mesh", "run.ts"), ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-process.exit(run.status ?? 1);
+const { ensureMeshBuilt } = await import("../mesh/prepare.mjs");
+const failed = await ensureMeshBuilt();
+if (failed.length) {
+  console.error(`npm start: building ${failed.join(", ")} failed (see above)`);
+  process.exit(1);
+}
+
+const run = spawn(process.execPath, ["--import", "tsx", join(root, "mesh", "run.ts"), ...process.argv.slice(2)], {
+  cwd: root, stdio: "inherit", env: { ...process.env, WAYMARK_T0: String(t0) },
+});
+// Ctrl-C reaches the whole foreground process group (the runner and its Envoys) from the terminal; a signal sent
+// to this process alone is passed on, so the runner always gets to stop what it started.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => run.kill(signal));
+run.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
