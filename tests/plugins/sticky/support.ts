@@ -110,24 +110,25 @@ export function sendTrailersWhileHeadersHeld(stream: HttpStream, trailers: Recor
   return action;
 }
 
-/** A started harness host running dist/sticky.wasm with `config`; throws with the logs when it refuses. */
-export async function stickyHost(config: object | string): Promise<ProxyWasmHost> {
+async function startSticky(config: object | string): Promise<{ host: ProxyWasmHost; ok: boolean }> {
   ensureBuilt();
   patchHarnessMemoryViews();
   const host = new ProxyWasmHost({ wasm: STICKY_WASM, rootId: "sticky", pluginConfig: config });
-  const started = await host.start();
-  if (!started.ok) throw new Error(`sticky refused its configuration: ${JSON.stringify(started.logs)}`);
+  return { host, ok: (await host.start()).ok };
+}
+
+/** A started harness host running dist/sticky.wasm with `config`; throws with the logs when it refuses. */
+export async function stickyHost(config: object | string): Promise<ProxyWasmHost> {
+  const { host, ok } = await startSticky(config);
+  if (!ok) throw new Error(`sticky refused its configuration: ${JSON.stringify(host.logs)}`);
   return host;
 }
 
 /** The error line a configuration is refused with ("" when it is accepted). */
 export async function refusal(config: object | string): Promise<string> {
-  ensureBuilt();
-  patchHarnessMemoryViews();
-  const host = new ProxyWasmHost({ wasm: STICKY_WASM, rootId: "sticky", pluginConfig: config });
-  const started = await host.start();
-  if (started.ok) return "";
-  const errors = started.logs.filter((l) => l.level === "error").map((l) => l.message);
-  if (errors.length !== 1) throw new Error(`expected exactly one error line, got ${JSON.stringify(started.logs)}`);
+  const { host, ok } = await startSticky(config);
+  if (ok) return "";
+  const errors = host.logsAt("error");
+  if (errors.length !== 1) throw new Error(`expected exactly one error line, got ${JSON.stringify(host.logs)}`);
   return errors[0];
 }
