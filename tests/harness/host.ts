@@ -304,7 +304,8 @@ export class ProxyWasmHost {
     return this.memCache;
   }
   private get view(): DataView {
-    if (this.viewCache.byteLength === 0) this.refreshViews();
+    // A DataView over a detached buffer throws on access, so the check goes through the Uint8Array view.
+    if (this.memCache.byteLength === 0) this.refreshViews();
     return this.viewCache;
   }
   private refreshViews(): void {
