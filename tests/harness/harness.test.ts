@@ -99,6 +99,18 @@ describe("streams", () => {
     assert.throws(() => host.respondToCall(call.token, { status: 200 }), /already answered/);
   });
 
+  it("memory that grows in the middle of a host call is still read and written correctly", async () => {
+    const host = new ProxyWasmHost({ wasm: PROBE, rootId: "abi-probe" });
+    assert.equal((await host.start()).ok, true);
+    const before = host.memoryBytes();
+    const stream = host.openStream();
+    stream.sendRequestHeaders({ "x-probe": "body-upper" });
+    const body = "abc".repeat(200_000);
+    stream.sendRequestBody(body, true);
+    assert.ok(host.memoryBytes() > before, "the body made the module grow its memory");
+    assert.equal(Buffer.from(stream.upstream.body).toString(), body.toUpperCase());
+  });
+
   it("metrics, shared data and memory stay consistent over many streams", async () => {
     const host = await probe();
     for (let i = 0; i < 2000; i++) {
