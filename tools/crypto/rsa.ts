@@ -88,3 +88,31 @@ export function montPow(n: Uint8Array, e: Uint8Array, base: Uint8Array): Uint8Ar
   const out = new Uint8Array(m.bytes);
   return m.powBytes(out.dataStart, padded.dataStart, e) ? out : new Uint8Array(0);
 }
+
+// Benchmark loops: `iterations` verifications inside wasm (one JS call), returning how many
+// succeeded, so figures exclude the JS<->wasm call and argument copying.
+
+export function benchRsaPkcs1(handle: i32, hash: i32, msg: Uint8Array, sig: Uint8Array, iterations: i32): i32 {
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) if (rsaPkcs1VerifyKey(handle, hash, msg, sig)) ok++;
+  return ok;
+}
+
+export function benchRsaPss(handle: i32, hash: i32, saltLen: i32, msg: Uint8Array, sig: Uint8Array, iterations: i32): i32 {
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) if (rsaPssVerifyKey(handle, hash, hash, saltLen, msg, sig)) ok++;
+  return ok;
+}
+
+export function benchHmac(handle: i32, msg: Uint8Array, tag: Uint8Array, iterations: i32): i32 {
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) if (hmacVerify(handle, msg, tag)) ok++;
+  return ok;
+}
+
+/** Key preparation cost (Montgomery constants), for the benchmark's notes. */
+export function benchRsaKeyLoad(n: Uint8Array, e: Uint8Array, iterations: i32): i32 {
+  let ok = 0;
+  for (let i = 0; i < iterations; i++) if (RsaPublicKey.create(n, e) !== null) ok++;
+  return ok;
+}
