@@ -19,4 +19,15 @@ export class JsonLimits {
    * always takes the first occurrence.
    */
   rejectDuplicateKeys: bool = false;
+
+  /** All limits at once (tests, tools, and plugins that take them from their configuration). */
+  static of(maxDepth: i32, maxInputBytes: i32, maxStringLength: i32, maxMembers: i32, rejectDuplicateKeys: bool = false): JsonLimits {
+    const l = new JsonLimits();
+    l.maxDepth = maxDepth;
+    l.maxInputBytes = maxInputBytes;
+    l.maxStringLength = maxStringLength;
+    l.maxMembers = maxMembers;
+    l.rejectDuplicateKeys = rejectDuplicateKeys;
+    return l;
+  }
 }

@@ -6,7 +6,8 @@ import { JsonValue } from "./value";
 import { JsonLimits } from "./limits";
 import { JsonError, describeJsonError, describeByte } from "./errors";
 import { jsonNumberToF64 } from "./decimal";
-import { utf8Lead, utf8LeadBits, utf8Width, hexDigit } from "./utf8";
+import { utf8Lead, utf8LeadBits, utf8Width } from "./utf8";
+import { shortEscape, hexDigit } from "./escape";
 import { quoteJsonString } from "./write";
 
 /** Limits used when the caller passes none (never handed out, so nobody can change them). */
@@ -264,15 +265,8 @@ class Parser {
    */
   private readKey(seen: Set<string> | null, keysStart: i32): string | null {
     const at = this.pos;
-    if (at >= this.len) {
-      this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected an object key");
-      return null;
-    }
-    const c = <u32>load<u8>(this.base + at);
-    if (c != 0x22) {
-      this.fail(JsonError.UnexpectedCharacter, at, c, "expected an object key");
-      return null;
-    }
+    if (!this.expectByte(0x22, "expected an object key")) return null;
+    this.pos = at;
     const key = this.readString();
     if (changetype<usize>(key) == 0) return null;
     if (this.limits.rejectDuplicateKeys) {
@@ -295,19 +289,25 @@ class Parser {
       }
     }
     this.skipWhitespace();
-    const p = this.pos;
-    if (p >= this.len) {
-      this.fail(JsonError.UnexpectedEnd, this.len, -1, "expected ':' after object key");
-      return null;
-    }
-    const d = <u32>load<u8>(this.base + p);
-    if (d != 0x3A) {
-      this.fail(JsonError.UnexpectedCharacter, p, d, "expected ':' after object key");
-      return null;
-    }
-    this.pos = p + 1;
+    if (!this.expectByte(0x3A, "expected ':' after object key")) return null;
     this.skipWhitespace();
     return key;
+  }
+
+  /** Consumes `want` at pos, or fails with `detail` as what was expected. */
+  private expectByte(want: u32, detail: string): bool {
+    const p = this.pos;
+    if (p >= this.len) {
+      this.fail(JsonError.UnexpectedEnd, this.len, -1, detail);
+      return false;
+    }
+    const c = <u32>load<u8>(this.base + p);
+    if (c != want) {
+      this.fail(JsonError.UnexpectedCharacter, p, c, detail);
+      return false;
+    }
+    this.pos = p + 1;
+    return true;
   }
 
   private readLiteral(word: string): bool {
@@ -417,14 +417,13 @@ class Parser {
           return null;
         }
         const e = <u32>load<u8>(base + p + 1);
-        let decoded: u32 = 0;
-        if (e == 0x22 || e == 0x5C || e == 0x2F) decoded = e;
-        else if (e == 0x62) decoded = 0x08;
-        else if (e == 0x66) decoded = 0x0C;
-        else if (e == 0x6E) decoded = 0x0A;
-        else if (e == 0x72) decoded = 0x0D;
-        else if (e == 0x74) decoded = 0x09;
-        else if (e == 0x75) {
+        const decoded = shortEscape(e);
+        if (decoded >= 0) {
+          store<u16>(out + (<usize>units << 1), <u16>decoded);
+          units++;
+          bytes++;
+          p += 2;
+        } else if (e == 0x75) {
           const cp = this.readUnicodeEscape(p);
           if (cp < 0) return null;
           units += storeUtf16(out + (<usize>units << 1), <u32>cp);
@@ -433,12 +432,6 @@ class Parser {
         } else {
           this.fail(JsonError.InvalidEscape, p, e, "backslash followed by " + describeByte(e));
           return null;
-        }
-        if (e != 0x75) {
-          store<u16>(out + (<usize>units << 1), <u16>decoded);
-          units++;
-          bytes++;
-          p += 2;
         }
       } else if (c < 0x20) {
         this.fail(JsonError.ControlCharacter, p, c, "");

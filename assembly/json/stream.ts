@@ -27,7 +27,8 @@ import { JsonKind, JsonValue } from "./value";
 import { JsonPointer } from "./pointer";
 import { JsonPointerSet } from "./pointer-set";
 import { jsonNumberToF64 } from "./decimal";
-import { utf8Lead, utf8Store, hexDigit } from "./utf8";
+import { utf8Lead, utf8Store } from "./utf8";
+import { shortEscape, hexDigit } from "./escape";
 
 export enum PointerStatus {
   Pending = 0,
@@ -335,18 +336,13 @@ export class JsonPointerScanner {
             continue;
           }
         }
-        this.mode = mode;
-        this.depth = depth;
-        i = this.scanString(base, i, stop);
-        mode = this.mode;
-        if (this.scanState != ScanState.InProgress) break;
-        continue;
       }
 
-      if (mode == M_NUMBER) {
+      if (mode == M_STRING || mode == M_NUMBER) {
+        // The general string / number automata (escapes, UTF-8, captures, key matching).
         this.mode = mode;
         this.depth = depth;
-        i = this.scanNumber(base, i, stop);
+        i = mode == M_STRING ? this.scanString(base, i, stop) : this.scanNumber(base, i, stop);
         mode = this.mode;
         if (this.scanState != ScanState.InProgress) break;
         continue;
@@ -819,24 +815,17 @@ export class JsonPointerScanner {
   private escapeByte(c: u32, i: i32): void {
     const state = this.escape;
     if (state == E_BACKSLASH) {
-      let decoded: u32 = 0;
-      if (c == 0x22 || c == 0x5C || c == 0x2F) decoded = c;
-      else if (c == 0x62) decoded = 0x08;
-      else if (c == 0x66) decoded = 0x0C;
-      else if (c == 0x6E) decoded = 0x0A;
-      else if (c == 0x72) decoded = 0x0D;
-      else if (c == 0x74) decoded = 0x09;
-      else if (c == 0x75) {
+      const decoded = shortEscape(c);
+      if (decoded >= 0) {
+        this.escape = E_NONE;
+        this.emit(<u32>decoded, i);
+      } else if (c == 0x75) {
         this.escape = E_HEX;
         this.escHex = 0;
         this.escValue = 0;
-        return;
       } else {
         this.fail(JsonError.InvalidEscape, i - 1, c, "backslash followed by " + describeByte(c));
-        return;
       }
-      this.escape = E_NONE;
-      this.emit(decoded, i);
       return;
     }
     if (state == E_HEX || state == E_LOW_HEX) {

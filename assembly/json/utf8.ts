@@ -57,13 +57,3 @@ export function utf8Store(dst: usize, cp: u32): i32 {
   store<u8>(dst, <u8>(0x80 | (cp & 0x3F)), 3);
   return 4;
 }
-
-/** Value of an ASCII hex digit, or -1. */
-// @ts-ignore: decorator
-@inline
-export function hexDigit(c: u32): i32 {
-  if (c - 0x30 < 10) return <i32>(c - 0x30);
-  const l = c | 0x20; // ASCII letters only: fold to lower case
-  if (l - 0x61 < 6) return <i32>(l - 0x61 + 10);
-  return -1;
-}

@@ -117,9 +117,7 @@ export class JsonValue {
 
   /** Array item `index`, or null (out of range, or not an array). */
   at(index: i32): JsonValue | null {
-    const c = this.children;
-    if (this.kind != JsonKind.Array || !c || index < 0 || index >= c.length) return null;
-    return unchecked(c[index]);
+    return this.kind == JsonKind.Array ? this.child(index) : null;
   }
 
   /** Key of object member `index` in document order, or null. */
@@ -131,8 +129,12 @@ export class JsonValue {
 
   /** Value of object member `index` in document order, or null. */
   valueAt(index: i32): JsonValue | null {
+    return this.kind == JsonKind.Object ? this.child(index) : null;
+  }
+
+  private child(index: i32): JsonValue | null {
     const c = this.children;
-    if (this.kind != JsonKind.Object || !c || index < 0 || index >= c.length) return null;
+    if (!c || index < 0 || index >= c.length) return null;
     return unchecked(c[index]);
   }
 

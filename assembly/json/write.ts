@@ -112,10 +112,15 @@ function numberAsWritten(v: JsonValue): string {
 
 /**
  * Compact JSON text of a parsed value: members in document order (duplicates kept), numbers
- * exactly as originally written unless `formatNumber` says otherwise (it must return JSON text).
- * Iterative, so any depth the parser accepted is fine.
+ * exactly as originally written and strings as quoteJsonString writes them, unless `formatNumber`
+ * / `quoteString` say otherwise (another JSON dialect, e.g. protobuf's writer). Iterative, so any
+ * depth the parser accepted is fine.
  */
-export function stringifyJson(root: JsonValue, formatNumber: (v: JsonValue) => string = numberAsWritten): string {
+export function stringifyJson(
+  root: JsonValue,
+  formatNumber: (v: JsonValue) => string = numberAsWritten,
+  quoteString: (s: string) => string = quoteJsonString,
+): string {
   const parts = new Array<string>();
   const open = new Array<JsonValue>();
   const next = new Array<i32>();
@@ -126,7 +131,7 @@ export function stringifyJson(root: JsonValue, formatNumber: (v: JsonValue) => s
       case JsonKind.Null: parts.push("null"); break;
       case JsonKind.Bool: parts.push(value.asBool() ? "true" : "false"); break;
       case JsonKind.Number: parts.push(formatNumber(value)); break;
-      case JsonKind.String: parts.push(quoteJsonString(value.asString()!)); break;
+      case JsonKind.String: parts.push(quoteString(value.asString()!)); break;
       default: {
         parts.push(value.isObject() ? "{" : "[");
         open.push(value);
@@ -143,7 +148,7 @@ export function stringifyJson(root: JsonValue, formatNumber: (v: JsonValue) => s
         if (index > 0) parts.push(",");
         unchecked((next[top] = index + 1));
         if (container.isObject()) {
-          parts.push(quoteJsonString(container.keyAt(index)!) + ":");
+          parts.push(quoteString(container.keyAt(index)!) + ":");
           value = container.valueAt(index)!;
         } else {
           value = container.at(index)!;

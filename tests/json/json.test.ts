@@ -5,7 +5,7 @@
 // Seed: JSON_TEST_SEED (default fixed); iterations: JSON_TEST_ROUNDS.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseDump, scanDump, numberInfo, checkPointer } from "../../dist/tools/json.js";
+import { parseDump, scanDump, numberInfo, checkPointer, quote } from "../../dist/tools/json.js";
 
 const SEED = Number(process.env.JSON_TEST_SEED ?? 20240611);
 const ROUNDS = Number(process.env.JSON_TEST_ROUNDS ?? 3000);
@@ -512,6 +512,21 @@ describe("parseJson vs JSON.parse", () => {
         // Only lone-surrogate escapes are allowed to differ (JSON.parse keeps them).
         assert.equal(got.code, 7, `rejected what JSON.parse accepts: ${got.message}`);
       }
+    }
+  });
+});
+
+describe("quoteJsonString vs JSON.stringify", () => {
+  it("writes exactly what JSON.stringify writes, lone surrogates included", () => {
+    const r = rngFrom(SEED + 9);
+    for (let i = 0; i < ROUNDS; i++) {
+      let s = "";
+      const n = Math.floor(r() * 20);
+      for (let k = 0; k < n; k++) {
+        const t = r();
+        s += String.fromCharCode(t < 0.5 ? 0x20 + Math.floor(r() * 0x60) : t < 0.7 ? Math.floor(r() * 0x20) : t < 0.85 ? 0xd800 + Math.floor(r() * 0x800) : Math.floor(r() * 0x10000));
+      }
+      assert.equal(quote(s), JSON.stringify(s));
     }
   });
 });

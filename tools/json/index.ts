@@ -9,16 +9,6 @@ import { JsonPointerScanner, ScanState, PointerStatus } from "../../assembly/jso
 import { JsonPointerSet } from "../../assembly/json/pointer-set";
 import { quoteJsonString, stringifyJson } from "../../assembly/json/write";
 
-function limitsOf(maxDepth: i32, maxInputBytes: i32, maxStringLength: i32, maxMembers: i32, rejectDuplicateKeys: bool): JsonLimits {
-  const l = new JsonLimits();
-  l.maxDepth = maxDepth;
-  l.maxInputBytes = maxInputBytes;
-  l.maxStringLength = maxStringLength;
-  l.maxMembers = maxMembers;
-  l.rejectDuplicateKeys = rejectDuplicateKeys;
-  return l;
-}
-
 /** "\u0000#" + the 16 hex digits of the f64 bits: numbers compared exactly, -0 and Infinity included. */
 function numberTag(v: f64): string {
   const bits = reinterpret<u64>(v);
@@ -42,7 +32,7 @@ export function parseDump(
   maxMembers: i32,
   rejectDuplicateKeys: bool,
 ): string {
-  const r = parseJson(bytes, limitsOf(maxDepth, maxInputBytes, maxStringLength, maxMembers, rejectDuplicateKeys));
+  const r = parseJson(bytes, JsonLimits.of(maxDepth, maxInputBytes, maxStringLength, maxMembers, rejectDuplicateKeys));
   if (!r.ok) return "err:" + (<i32>r.error).toString() + ":" + r.offset.toString() + ":" + r.message;
   // Members keep document order and duplicates, so JSON.parse of the dump applies the same
   // last-wins rule as JSON.parse of the input.
@@ -91,7 +81,7 @@ export function scanDump(
 ): string {
   const list = pointerList(pointersJson);
   if (!list) return "bad pointers";
-  const s = JsonPointerScanner.create(list, limitsOf(maxDepth, maxInputBytes, maxStringLength, maxMembers, false));
+  const s = JsonPointerScanner.create(list, JsonLimits.of(maxDepth, maxInputBytes, maxStringLength, maxMembers, false));
   let from = 0;
   for (let i = 0; i < cuts.length; i++) {
     const to = cuts[i];
@@ -165,4 +155,9 @@ export function benchParse(body: Uint8Array, iterations: i32): i32 {
     count = r.ok ? r.value!.length : -1;
   }
   return count;
+}
+
+/** quoteJsonString, for comparison with JSON.stringify. */
+export function quote(s: string): string {
+  return quoteJsonString(s);
 }

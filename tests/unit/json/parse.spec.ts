@@ -31,12 +31,7 @@ function raw(list: u8[]): Uint8Array {
 }
 
 function withLimits(depth: i32, input: i32, str: i32, members: i32): JsonLimits {
-  const l = new JsonLimits();
-  l.maxDepth = depth;
-  l.maxInputBytes = input;
-  l.maxStringLength = str;
-  l.maxMembers = members;
-  return l;
+  return JsonLimits.of(depth, input, str, members);
 }
 
 describe("parseJson: accepted documents", () => {

@@ -87,12 +87,7 @@ function checkAllSplits(doc: string, list: string[], expected: string): void {
 }
 
 function limits(depth: i32, input: i32, str: i32, members: i32): JsonLimits {
-  const l = new JsonLimits();
-  l.maxDepth = depth;
-  l.maxInputBytes = input;
-  l.maxStringLength = str;
-  l.maxMembers = members;
-  return l;
+  return JsonLimits.of(depth, input, str, members);
 }
 
 describe("JSON pointer", () => {
