@@ -141,6 +141,20 @@ describe("key sources (pick mode)", () => {
     assert.equal(host.metric("waymark.sticky.keys.missing"), before + 1);
   });
 
+  it("keeps its memory flat over many requests (nothing kept per request)", () => {
+    const run = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const s = host.openStream();
+        s.sendRequestHeaders({ ":path": `/api/carts/c${i}/items?cart=q${i}`, cookie: `cart=k${i}`, "x-cart-id": i % 3 ? `cart-dc2.${i}` : `h${i}` }, true);
+        s.close();
+      }
+    };
+    run(5000);
+    const settled = host.memoryBytes();
+    run(20000);
+    assert.equal(host.memoryBytes(), settled);
+  });
+
   it("survives hostile input without trapping", () => {
     const hostile: Array<Record<string, string>> = [
       { ":path": "/api/carts/" + "a".repeat(60000) + "/items" },
