@@ -1,5 +1,8 @@
 // Wycheproof vectors for the AssemblyScript HMAC, RSASSA-PKCS1-v1_5 and RSASSA-PSS verifiers, run
-// through dist/tools/crypto.js (build first: node scripts/build.mjs --only tools/crypto).
+// through dist/tools/crypto.js (build first: node scripts/build.mjs --only tools/crypto); then the
+// RFC 7515 HS256/RS256 examples, differential checks against Node's signer (modulus sizes that
+// Wycheproof lacks, such as 8k+1 bits, where the PSS encoding is one byte shorter than n) and
+// strict base64url against a reference definition.
 // `valid` must verify; `invalid` and `acceptable` (only the PKCS#1 MissingNull DigestInfo, which a
 // strict verifier refuses) must be rejected; a trap or exception out of the wasm is a failure.
 // Every file must run all of its numberOfTests cases: parameters the primitives cannot express
@@ -7,6 +10,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
+import { constants, createHmac, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as crypto from "../../dist/tools/crypto.js";
@@ -157,3 +161,146 @@ for (const file of pssFiles) {
     });
   });
 }
+
+// RFC 7515 Appendix A.1 (HS256) and A.2 (RS256): JWS compact examples.
+describe("RFC 7515 HS256 and RS256 examples", () => {
+  const rfc = join(root, "..", "shared", "vectors", "rfc7515");
+  const parts = (name: string) => {
+    const jws = readFileSync(join(rfc, `${name}.jwsc`), "utf8").trim();
+    const [header, payload, signature] = jws.split(".");
+    return { input: new TextEncoder().encode(`${header}.${payload}`), sig: Buffer.from(signature, "base64url") };
+  };
+  it("A.1 HS256 verifies; a modified input does not", () => {
+    const jwk = JSON.parse(readFileSync(join(rfc, "rfc7515_A.1.jwk"), "utf8")) as { k: string };
+    const { input, sig } = parts("rfc7515_A.1");
+    const key = crypto.hmacKeyLoad(0, Buffer.from(jwk.k, "base64url"));
+    assert.equal(crypto.hmacVerify(key, input, sig), true);
+    input[5] ^= 1;
+    assert.equal(crypto.hmacVerify(key, input, sig), false);
+  });
+  it("A.2 RS256 verifies; a modified input does not", () => {
+    const jwk = JSON.parse(readFileSync(join(rfc, "rfc7515_A.2.jwk"), "utf8")) as { n: string; e: string };
+    const { input, sig } = parts("rfc7515_A.2");
+    const key = crypto.rsaKeyLoad(Buffer.from(jwk.n, "base64url"), Buffer.from(jwk.e, "base64url"));
+    assert.ok(key >= 0);
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, input, sig), true);
+    input[5] ^= 1;
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, input, sig), false);
+  });
+});
+
+describe("RSA against Node's signer", () => {
+  const hashes: [number, string, number][] = [[0, "sha256", 32], [1, "sha384", 48], [2, "sha512", 64]];
+  // 2049 and 3073 bits: modBits = 8k + 1, so EM is one byte shorter than the signature (RFC 8017 §9.1.2).
+  for (const bits of [1024, 1025, 2047, 2049, 3073]) {
+    it(`${bits}-bit key: PKCS#1 v1.5 and PSS (salt 0, hLen, 20) verify, altered ones do not`, () => {
+      const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+      const jwk = publicKey.export({ format: "jwk" }) as { n: string; e: string };
+      const key = crypto.rsaKeyLoad(Buffer.from(jwk.n, "base64url"), Buffer.from(jwk.e, "base64url"));
+      assert.ok(key >= 0);
+      for (const [alg, name, hLen] of hashes) {
+        for (let round = 0; round < 3; round++) {
+          const msg = randomBytes(round * 50);
+          const sig = sign(name, msg, privateKey);
+          assert.equal(crypto.rsaPkcs1VerifyKey(key, alg, msg, sig), true, `PKCS#1 ${name}`);
+          const other = Buffer.from(sig);
+          other[other.length - 1] ^= 1;
+          assert.equal(crypto.rsaPkcs1VerifyKey(key, alg, msg, other), false);
+          for (const saltLength of [0, hLen, 20]) {
+            if (bits < 1100 && hLen == 64 && saltLength == 64) continue; // does not fit: Node refuses to sign
+            const pss = sign(name, msg, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+            assert.equal(crypto.rsaPssVerifyKey(key, alg, alg, saltLength, msg, pss), true, `PSS ${name} salt ${saltLength}`);
+            assert.equal(crypto.rsaPssVerifyKey(key, alg, alg, saltLength + 1, msg, pss), false, "another salt length");
+            assert.equal(crypto.rsaPssVerifyKey(key, alg, alg, saltLength, Buffer.concat([msg, Buffer.of(0)]), pss), false);
+          }
+        }
+      }
+    });
+  }
+  it("refuses keys outside the primitive's bounds", () => {
+    const n2048 = Buffer.alloc(256, 0xff);
+    const e = Buffer.from([1, 0, 1]);
+    assert.ok(crypto.rsaKeyLoad(n2048, e) >= 0);
+    assert.equal(crypto.rsaKeyLoad(Buffer.concat([n2048.subarray(1), Buffer.of(0xfe)]), e), -1, "even modulus");
+    assert.equal(crypto.rsaKeyLoad(Buffer.alloc(63, 0xff), e), -1, "504-bit modulus");
+    assert.equal(crypto.rsaKeyLoad(Buffer.alloc(769, 0xff), e), -1, "6152-bit modulus");
+    assert.equal(crypto.rsaKeyLoad(n2048, Buffer.of(1)), -1, "e = 1");
+    assert.equal(crypto.rsaKeyLoad(n2048, Buffer.of(0, 0)), -1, "e = 0");
+    assert.equal(crypto.rsaKeyLoad(n2048, Buffer.from([1, 0, 0])), -1, "even e");
+    assert.equal(crypto.rsaKeyLoad(n2048, Buffer.alloc(33, 0xff)), -1, "264-bit e");
+    assert.ok(crypto.rsaKeyLoad(n2048, Buffer.of(0, 0, 3)) >= 0, "leading zero bytes of e are ignored");
+  });
+  it("rejects signatures of the wrong length or >= n without trapping", () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: "jwk" }) as { n: string; e: string };
+    const n = Buffer.from(jwk.n, "base64url");
+    const key = crypto.rsaKeyLoad(n, Buffer.from(jwk.e, "base64url"));
+    const msg = Buffer.from("payload");
+    const sig = sign("sha256", msg, privateKey);
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, msg, sig), true);
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, msg, sig.subarray(1)), false);
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, msg, Buffer.concat([Buffer.of(0), sig])), false);
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, msg, n), false, "s = n");
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, msg, Buffer.alloc(256, 0xff)), false, "s > n");
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 0, msg, new Uint8Array(0)), false);
+    assert.equal(crypto.rsaPkcs1VerifyKey(key, 7, msg, sig), false, "unknown hash");
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 9, 32, msg, sig), false, "unknown MGF hash");
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, -1, msg, sig), false, "negative salt length");
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 1 << 30, msg, sig), false, "huge salt length");
+  });
+});
+
+describe("HMAC against Node", () => {
+  it("all key lengths 0..300 and message lengths around block boundaries", () => {
+    for (const [alg, name] of [[0, "sha256"], [1, "sha384"], [2, "sha512"], [3, "sha1"], [4, "sha224"]] as const) {
+      for (const keyLen of [0, 1, 31, 32, 63, 64, 65, 127, 128, 129, 300]) {
+        for (const msgLen of [0, 55, 56, 64, 111, 112, 128, 1000]) {
+          const key = randomBytes(keyLen), msg = randomBytes(msgLen);
+          const want = createHmac(name, key).update(msg).digest();
+          assert.deepEqual(Buffer.from(crypto.hmacCompute(alg, key, msg)), want, `${name} key ${keyLen} msg ${msgLen}`);
+        }
+      }
+    }
+  });
+});
+
+describe("strict base64url against a reference definition", () => {
+  /** Strict reference: URL alphabet only, no padding, length not 1 mod 4, canonical (re-encodes to itself). */
+  const reference = (s: string): Buffer | null => {
+    if (!/^[A-Za-z0-9_-]*$/.test(s) || s.length % 4 === 1) return null;
+    const b = Buffer.from(s, "base64url");
+    return b.toString("base64url") === s ? b : null;
+  };
+  it("round-trips random bytes of every length up to 200", () => {
+    for (let len = 0; len <= 200; len++) {
+      const b = randomBytes(len);
+      const s = crypto.b64urlEncode(b);
+      assert.equal(s, b.toString("base64url"));
+      assert.deepEqual(Buffer.from(crypto.b64urlDecode(s)!), b);
+    }
+  });
+  it("agrees with the reference on random strings over a wider alphabet", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= .\n\u00e9\u4e00";
+    let accepted = 0;
+    for (let round = 0; round < 20000; round++) {
+      const len = round % 13;
+      let s = "";
+      for (let i = 0; i < len; i++) {
+        // Mostly valid characters, so that both outcomes are common.
+        const pool = Math.random() < 0.97 ? 64 : alphabet.length;
+        s += alphabet[Math.floor(Math.random() * pool)];
+      }
+      const want = reference(s);
+      const got = crypto.b64urlDecode(s);
+      assert.equal(got === null, want === null, JSON.stringify(s));
+      if (want && got) {
+        accepted++;
+        assert.deepEqual(Buffer.from(got), want);
+      }
+      const bytes = Buffer.from(`.${s}.`, "utf8");
+      const ranged = crypto.b64urlDecodeRange(bytes, 1, bytes.length - 1);
+      assert.equal(ranged === null, want === null || Buffer.byteLength(s) !== s.length, `range ${JSON.stringify(s)}`);
+    }
+    assert.ok(accepted > 1000);
+  });
+});

@@ -1,4 +1,4 @@
-// RSA, HMAC and hash exports for tests and benchmarks (dist/tools/crypto.js). Prepared keys
+// RSA, HMAC, hash and base64url exports for tests and benchmarks (dist/tools/crypto.js). Prepared keys
 // cannot cross the JS boundary as objects, so they live in tables here and JS holds their index.
 import { HashAlg, digest } from "../../assembly/crypto/hash-alg";
 import { HmacKey, hmac } from "../../assembly/crypto/hmac";
@@ -6,6 +6,7 @@ import { MontModulus } from "../../assembly/crypto/montgomery";
 import { RsaPublicKey } from "../../assembly/crypto/rsa-key";
 import { rsaPkcs1Verify, rsaPkcs1VerifyPrepared } from "../../assembly/crypto/rsa-pkcs1";
 import { rsaPssVerify, rsaPssVerifyPrepared } from "../../assembly/crypto/rsa-pss";
+import { base64urlDecode, base64urlDecodeRange, base64urlEncode } from "../../assembly/encoding/base64url";
 
 const rsaKeys = new Array<RsaPublicKey>();
 const hmacKeys = new Array<HmacKey>();
@@ -115,4 +116,19 @@ export function benchRsaKeyLoad(n: Uint8Array, e: Uint8Array, iterations: i32): 
   let ok = 0;
   for (let i = 0; i < iterations; i++) if (RsaPublicKey.create(n, e) !== null) ok++;
   return ok;
+}
+
+/** Strict base64url decode (null when invalid), for differential tests. */
+export function b64urlDecode(s: string): Uint8Array | null {
+  return base64urlDecode(s);
+}
+
+/** Strict base64url decode of bytes[start, end) (null when invalid or out of range). */
+export function b64urlDecodeRange(bytes: Uint8Array, start: i32, end: i32): Uint8Array | null {
+  return base64urlDecodeRange(bytes, start, end);
+}
+
+/** base64url without padding. */
+export function b64urlEncode(data: Uint8Array): string {
+  return base64urlEncode(data);
 }
