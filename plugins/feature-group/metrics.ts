@@ -6,8 +6,8 @@ import { REASON_NAMES } from "./reasons";
 const PREFIX = "waymark.feature_group.";
 
 export class Metrics {
-  /** Every request the plugin saw. */
-  readonly requests: Counter = new Counter(PREFIX + "requests");
+  // Every request ends in exactly one of group.<name>, no_group or incoming_kept (or is abandoned while held),
+  // so their sum is the request count; a separate counter would cost a host call per request.
   /** Requests no rule matched (no group header set). */
   readonly noGroup: Counter = new Counter(PREFIX + "no_group");
   /** Requests whose incoming group/version was kept (trusted gateway, or an override allowed it): no rule ran. */

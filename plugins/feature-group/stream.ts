@@ -12,6 +12,10 @@ import { Truth, isJsonContentType, bodyConditionsTruth, failureReason } from "./
 import { REASON_BODY_MISSING, REASON_BODY_NOT_JSON, REASON_BODY_NOT_DELIVERED } from "./reasons";
 import { FeatureGroupRoot } from "./root";
 
+/** Body bytes copied from the host at first; each further copy doubles, up to MAX_WINDOW. */
+const FIRST_WINDOW: u32 = 2048;
+const MAX_WINDOW: u32 = 32768;
+
 export class FeatureGroupStream extends HttpContext {
   private facts: RequestFacts | null = null;
   // While held for the body:
@@ -21,8 +25,9 @@ export class FeatureGroupStream extends HttpContext {
   private next: i32 = 0;
   /** The rule that wins when every candidate fails (-1: none). */
   private fallback: i32 = -1;
-  /** Body bytes handed to the scanner so far. */
+  /** Body bytes handed to the scanner so far, and how many to copy from the host next. */
   private fed: u32 = 0;
+  private window: u32 = FIRST_WINDOW;
   holding: bool = false;
   bodySeen: bool = false;
   heldSinceNs: u64 = 0;
@@ -33,7 +38,6 @@ export class FeatureGroupStream extends HttpContext {
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction {
     const config = this.config;
-    this.metrics.requests.increment();
     const facts = new RequestFacts(config);
     this.facts = facts;
     if (this.keepIncoming(facts)) return HeadersAction.Continue;
@@ -79,12 +83,17 @@ export class FeatureGroupStream extends HttpContext {
     // One byte past the bound is enough for the scanner to report it exceeded; the rest is never copied.
     const limit = <u32>this.config.maxBodyBytes + 1;
     const available = bodySize < limit ? bodySize : limit;
-    if (available > this.fed) {
-      const chunk = getBuffer(BufferType.HttpRequestBody, this.fed, available - this.fed);
-      if (chunk !== null) {
-        this.fed += <u32>chunk.length;
-        scanner.feed(chunk, 0, chunk.length, endOfStream && this.fed >= bodySize);
-      }
+    // Copy the new bytes in growing windows and stop as soon as the rules are decided, so a field near the
+    // start of a large chunk costs little more than a small body.
+    while (available > this.fed) {
+      let want = available - this.fed;
+      if (want > this.window) want = this.window;
+      const chunk = getBuffer(BufferType.HttpRequestBody, this.fed, want);
+      if (chunk === null || chunk.length == 0) break;
+      this.fed += <u32>chunk.length;
+      scanner.feed(chunk, 0, chunk.length, endOfStream && this.fed >= bodySize);
+      if (this.decideOnBody()) return BodyAction.Continue;
+      if (this.window < MAX_WINDOW) this.window <<= 1;
     }
     if (endOfStream && scanner.state == ScanState.InProgress) scanner.end();
     if (this.decideOnBody()) return BodyAction.Continue;

@@ -96,7 +96,8 @@ describe("bad bodies: no group from the body rules, the request goes on, a count
       const host = await startPlugin({ ...CONFIG, ...(extra ?? {}) });
       const bytes = Buffer.from(doc, "latin1");
       const all = splits(doc).map((chunks) => chunks.map((c) => Buffer.from(c, "latin1")));
-      for (const chunks of doc.length > 400 ? all.filter((_, i) => i % 17 === 0 || i === all.length - 1) : all) {
+      const used = doc.length > 400 ? all.filter((_, i) => i % 17 === 0 || i === all.length - 1) : all;
+      for (const chunks of used) {
         const r = new Request(host);
         r.headers({ ...JSON_POST, "x-fallback": "1" });
         chunks.forEach((c, i) => r.body(c, i === chunks.length - 1));
@@ -107,7 +108,7 @@ describe("bad bodies: no group from the body rules, the request goes on, a count
       }
       const c = counters(host);
       assert.ok(c[`rule_skipped.${reason}`] > 0, JSON.stringify(c));
-      assert.equal(c["group.fallback"], c.requests);
+      assert.equal(c["group.fallback"], used.length);
     });
   }
 
