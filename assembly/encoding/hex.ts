@@ -1,5 +1,5 @@
 // Hex (base16) byte strings: used by tests, tools and key material given in hex.
-import { hexDigit } from "../json/utf8";
+import { hexDigit } from "../json/escape";
 
 const DIGITS = "0123456789abcdef";
 
