@@ -1,7 +1,7 @@
 // SHA-1 (FIPS 180-4 §6.1). Not for JOSE: present only because RSA-PSS parameter sets (hash or
 // MGF1 hash) may name it, and the PSS primitive is tested against all of them.
 
-import { mdAbsorb, mdFinish } from "./md-block";
+import { MdHash, MdSpec } from "./md-block";
 
 export const SHA1_SIZE: i32 = 20;
 export const SHA1_BLOCK: i32 = 64;
@@ -34,43 +34,12 @@ function compress(h: usize, block: usize): void {
   store<u32>(h, load<u32>(h, 16) + e, 16);
 }
 
-export class Sha1 {
-  /** Chaining state (5 words), then the partial block (64 bytes) from word 8 on. */
-  private state: StaticArray<u32> = new StaticArray<u32>(8 + 16);
-  private buffered: i32 = 0;
-  private total: u64 = 0;
+const IV: StaticArray<u32> = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0, 0, 0, 0];
 
+export const SHA1_SPEC = new MdSpec(SHA1_SIZE, SHA1_BLOCK, 4, compress, changetype<usize>(IV));
+
+export class Sha1 extends MdHash {
   constructor() {
-    this.reset();
-  }
-
-  reset(): Sha1 {
-    const h = changetype<usize>(this.state);
-    store<u32>(h, 0x67452301); store<u32>(h, 0xefcdab89, 4); store<u32>(h, 0x98badcfe, 8);
-    store<u32>(h, 0x10325476, 12); store<u32>(h, 0xc3d2e1f0, 16);
-    this.buffered = 0;
-    this.total = 0;
-    return this;
-  }
-
-  copyFrom(other: Sha1): Sha1 {
-    memory.copy(changetype<usize>(this.state), changetype<usize>(other.state), 96);
-    this.buffered = other.buffered;
-    this.total = other.total;
-    return this;
-  }
-
-  /** Absorbs `len` readable bytes at `ptr`. */
-  updateRaw(ptr: usize, len: usize): void {
-    const h = changetype<usize>(this.state);
-    this.total += <u64>len;
-    this.buffered = mdAbsorb(h, h + 32, this.buffered, ptr, len, 64, compress);
-  }
-
-  /** Writes the 20-byte digest to `out`; reset before reuse. */
-  finishRaw(out: usize): void {
-    const h = changetype<usize>(this.state);
-    mdFinish(h, h + 32, this.buffered, this.total, 64, compress);
-    for (let i: usize = 0; i < 5; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(h + (i << 2))));
+    super(SHA1_SPEC);
   }
 }

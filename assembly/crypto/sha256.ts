@@ -3,7 +3,7 @@
 // Ranges are hashed in place, so callers (JWS signing input, HMAC, Ed25519 R || A || M) never
 // concatenate. Out-of-range start/end are clamped to the array, never trapped on.
 
-import { mdAbsorb, mdFinish } from "./md-block";
+import { MdHash, MdSpec } from "./md-block";
 
 export const SHA256_SIZE: i32 = 32;
 export const SHA224_SIZE: i32 = 28;
@@ -58,67 +58,13 @@ function compress(h: usize, block: usize): void {
   store<u32>(h, load<u32>(h, 28) + hh, 28);
 }
 
+export const SHA256_SPEC = new MdSpec(SHA256_SIZE, SHA256_BLOCK, 4, compress, changetype<usize>(IV256));
+export const SHA224_SPEC = new MdSpec(SHA224_SIZE, SHA256_BLOCK, 4, compress, changetype<usize>(IV224));
+
 /** Incremental SHA-256, or SHA-224 when constructed with `is224 = true`. */
-export class Sha256 {
-  /** Chaining state (8 words) followed by the partial block (64 bytes). */
-  private state: StaticArray<u32> = new StaticArray<u32>(8 + 16);
-  private buffered: i32 = 0;
-  private total: u64 = 0;
-  readonly is224: bool;
-
+export class Sha256 extends MdHash {
   constructor(is224: bool = false) {
-    this.is224 = is224;
-    this.reset();
-  }
-
-  /** Digest length in bytes (32, or 28 for SHA-224). */
-  get size(): i32 {
-    return this.is224 ? SHA224_SIZE : SHA256_SIZE;
-  }
-
-  reset(): Sha256 {
-    memory.copy(changetype<usize>(this.state), changetype<usize>(this.is224 ? IV224 : IV256), 32);
-    this.buffered = 0;
-    this.total = 0;
-    return this;
-  }
-
-  /** Makes this hasher continue from another's state (same variant; HMAC keeps its keyed states this way). */
-  copyFrom(other: Sha256): Sha256 {
-    memory.copy(changetype<usize>(this.state), changetype<usize>(other.state), 96);
-    this.buffered = other.buffered;
-    this.total = other.total;
-    return this;
-  }
-
-  /** Absorbs data[start, end) (clamped to the array). */
-  update(data: Uint8Array, start: i32 = 0, end: i32 = data.length): Sha256 {
-    if (start < 0) start = 0;
-    if (end > data.length) end = data.length;
-    if (end > start) this.updateRaw(data.dataStart + <usize>start, <usize>(end - start));
-    return this;
-  }
-
-  /** Absorbs `len` bytes at `ptr` (the caller guarantees they are readable). */
-  updateRaw(ptr: usize, len: usize): void {
-    const h = changetype<usize>(this.state);
-    this.total += <u64>len;
-    this.buffered = mdAbsorb(h, h + 32, this.buffered, ptr, len, 64, compress);
-  }
-
-  /** Writes the digest (32 or 28 bytes) to `out`. The hasher must be reset before reuse. */
-  finishRaw(out: usize): void {
-    const h = changetype<usize>(this.state);
-    mdFinish(h, h + 32, this.buffered, this.total, 64, compress);
-    const words: usize = this.is224 ? 7 : 8;
-    for (let i: usize = 0; i < words; i++) store<u32>(out + (i << 2), bswap<u32>(load<u32>(h + (i << 2))));
-  }
-
-  /** The digest of everything absorbed; the hasher must be reset before reuse. */
-  digest(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    this.finishRaw(out.dataStart);
-    return out;
+    super(is224 ? SHA224_SPEC : SHA256_SPEC);
   }
 }
 

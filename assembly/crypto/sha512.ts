@@ -2,7 +2,7 @@
 // different initial state and a truncated output for SHA-384. Ranges are hashed in place
 // (Ed25519 hashes R || A || M as three updates). Out-of-range start/end are clamped, never trapped on.
 
-import { mdAbsorb, mdFinish } from "./md-block";
+import { MdHash, MdSpec } from "./md-block";
 
 export const SHA512_SIZE: i32 = 64;
 export const SHA384_SIZE: i32 = 48;
@@ -71,68 +71,13 @@ function compress(h: usize, block: usize): void {
   store<u64>(h, load<u64>(h, 56) + hh, 56);
 }
 
+export const SHA512_SPEC = new MdSpec(SHA512_SIZE, SHA512_BLOCK, 8, compress, changetype<usize>(IV512));
+export const SHA384_SPEC = new MdSpec(SHA384_SIZE, SHA512_BLOCK, 8, compress, changetype<usize>(IV384));
+
 /** Incremental SHA-512, or SHA-384 when constructed with `is384 = true`. */
-export class Sha512 {
-  /** Chaining state (8 words) followed by the partial block (128 bytes). */
-  private state: StaticArray<u64> = new StaticArray<u64>(8 + 16);
-  private buffered: i32 = 0;
-  // Messages beyond 2^64 bits cannot occur here, so the 128-bit length field's high half is always zero.
-  private total: u64 = 0;
-  readonly is384: bool;
-
+export class Sha512 extends MdHash {
   constructor(is384: bool = false) {
-    this.is384 = is384;
-    this.reset();
-  }
-
-  /** Digest length in bytes (64, or 48 for SHA-384). */
-  get size(): i32 {
-    return this.is384 ? SHA384_SIZE : SHA512_SIZE;
-  }
-
-  reset(): Sha512 {
-    memory.copy(changetype<usize>(this.state), changetype<usize>(this.is384 ? IV384 : IV512), 64);
-    this.buffered = 0;
-    this.total = 0;
-    return this;
-  }
-
-  /** Makes this hasher continue from another's state (must be the same variant). */
-  copyFrom(other: Sha512): Sha512 {
-    memory.copy(changetype<usize>(this.state), changetype<usize>(other.state), 192);
-    this.buffered = other.buffered;
-    this.total = other.total;
-    return this;
-  }
-
-  /** Absorbs data[start, end) (clamped to the array). */
-  update(data: Uint8Array, start: i32 = 0, end: i32 = data.length): Sha512 {
-    if (start < 0) start = 0;
-    if (end > data.length) end = data.length;
-    if (end > start) this.updateRaw(data.dataStart + <usize>start, <usize>(end - start));
-    return this;
-  }
-
-  /** Absorbs `len` bytes at `ptr` (the caller guarantees they are readable). */
-  updateRaw(ptr: usize, len: usize): void {
-    const h = changetype<usize>(this.state);
-    this.total += <u64>len;
-    this.buffered = mdAbsorb(h, h + 64, this.buffered, ptr, len, 128, compress);
-  }
-
-  /** Writes the digest (64 or 48 bytes) to `out`. The hasher must be reset before reuse. */
-  finishRaw(out: usize): void {
-    const h = changetype<usize>(this.state);
-    mdFinish(h, h + 64, this.buffered, this.total, 128, compress);
-    const words: usize = this.is384 ? 6 : 8;
-    for (let i: usize = 0; i < words; i++) store<u64>(out + (i << 3), bswap<u64>(load<u64>(h + (i << 3))));
-  }
-
-  /** The digest of everything absorbed; the hasher must be reset before reuse. */
-  digest(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    this.finishRaw(out.dataStart);
-    return out;
+    super(is384 ? SHA384_SPEC : SHA512_SPEC);
   }
 }
 
