@@ -101,6 +101,8 @@ export class StickyRoot extends RootContext {
   }
 
   newHttpContext(contextId: u32): HttpContext | null {
+    // Unconfigured (refused configuration): leave streams alone rather than act on defaults.
+    if (this.metrics === null) return null;
     return new StickyStream(contextId, this);
   }
 }
