@@ -126,27 +126,36 @@ describe("ID generator", () => {
 });
 
 describe("disruption", () => {
-  it("removing one of 10 pods moves its own keys and almost nothing else (Maglev, 20,000 keys)", async (t) => {
-    const pods = Array.from({ length: 10 }, (_, i) => ({ address: `10.3.0.${i + 1}:8080` }));
-    const keys = randomKeys(20000, 99);
-    const full = await stickyHost({ key: [{ header: "x-cart-id" }], pods });
-    const removed = pods[3].address;
-    const less = await stickyHost({ key: [{ header: "x-cart-id" }], pods: pods.filter((p) => p.address !== removed) });
-    let onRemoved = 0;
-    let othersMoved = 0;
-    for (const key of keys) {
-      const before = route(full, key);
-      const after = route(less, key);
-      assert.notEqual(after, removed);
-      if (before === removed) onRemoved++;
-      else if (before !== after) othersMoved++;
-    }
-    const removedShare = onRemoved / keys.length;
-    const movedShare = (onRemoved + othersMoved) / keys.length;
-    t.diagnostic(`keys on the removed pod: ${(removedShare * 100).toFixed(2)}% (must move); other keys moved: ${(othersMoved / keys.length * 100).toFixed(2)}%; total moved ${(movedShare * 100).toFixed(2)}% (the minimum is the removed pod's share)`);
-    assert.ok(removedShare > 0.08 && removedShare < 0.12, `the removed pod held ${removedShare}`);
-    // Maglev is not minimal-disruption but near it: the keys of surviving pods that move are a small
-    // fraction of those that must (the paper's bound is a few percent of the table for M >> N).
-    assert.ok(othersMoved / keys.length < 0.25 * removedShare, `${othersMoved} other keys moved`);
-  });
+  // [name, pods, config, bound on the other keys that move, as a multiple of the removed pod's share]
+  const cases: Array<[string, number, object, number]> = [
+    // Maglev is near-minimal: a surviving pod loses a few slots as the fill order shifts.
+    ["Maglev 65537, 10 pods", 10, {}, 0.5],
+    ["Maglev 65537, 50 pods", 50, {}, 0.5],
+    // Envoy sizes the ring by the lightest host (ceil(1024 / N) entries each), so removing a pod gives every
+    // survivor more entries, and those take over arcs of other survivors too: Envoy's behaviour, mirrored.
+    ["ring hash, 10 pods", 10, { algorithm: "ring_hash" }, 1.5],
+  ];
+  for (const [name, count, extra, bound] of cases) {
+    it(`removing one pod moves its own keys and few others (${name}, 20,000 keys)`, async (t) => {
+      const pods = Array.from({ length: count }, (_, i) => ({ address: `10.3.0.${i + 1}:8080` }));
+      const keys = randomKeys(20000, 99);
+      const full = await stickyHost({ key: [{ header: "x-cart-id" }], pods, ...extra });
+      const removed = pods[3].address;
+      const less = await stickyHost({ key: [{ header: "x-cart-id" }], pods: pods.filter((p) => p.address !== removed), ...extra });
+      let onRemoved = 0;
+      let othersMoved = 0;
+      for (const key of keys) {
+        const before = route(full, key);
+        const after = route(less, key);
+        assert.notEqual(after, removed);
+        if (before === removed) onRemoved++;
+        else if (before !== after) othersMoved++;
+      }
+      const removedShare = onRemoved / keys.length;
+      const othersShare = othersMoved / keys.length;
+      t.diagnostic(`${name}: keys on the removed pod ${(removedShare * 100).toFixed(2)}% (must move); other keys moved ${(othersShare * 100).toFixed(2)}%; total ${((removedShare + othersShare) * 100).toFixed(2)}%`);
+      assert.ok(Math.abs(removedShare - 1 / count) < 0.35 / count, `the removed pod held ${removedShare}`);
+      assert.ok(othersShare < bound * removedShare, `${othersMoved} other keys moved`);
+    });
+  }
 });
