@@ -1,87 +1,99 @@
-// The compact live log of routing decisions `npm start` shows: it follows every gateway's access log (JSON lines,
-// see the access_log block of envoy-configs/mesh-*.yaml), joins the hops of one request by x-request-id and prints
-// one line per request: method, path, status, tenant, group, version, then the hops down to the pod and its DC.
+// The compact live log of routing decisions `npm start` shows, one line per request:
+//   time  method path  status  tenant group version sandbox  gateways -> pod [dc]
+// Requests that reach a pod are reported by the pod itself the moment it answers (the demo services run in this
+// process; every gateway appends its name to x-waymark-hops, so the pod knows the path the request took).
+// Requests a gateway answers itself (401, 404, minted IDs, upstream failures) come from the gateways' access logs
+// (JSON lines, see envoy-configs/mesh-*.yaml), which Envoy writes out every 10 s: those lines arrive late, with
+// the time the request started.
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
-import { services, gateways, PortPlan } from "./topology.ts";
+import { services, PortPlan } from "./topology.ts";
+import type { Echo, EchoServer } from "../tests/support/echo-server.ts";
 
 /** One access log line (field names as in the templates' json_format). */
-export interface Hop {
-  gw: string; dc: string; id: string | null; m: string; p: string; s: number | string; f: string;
-  t: string | null; g: string | null; v: string | null; sb?: string | null; x?: string | null;
-  to: string | null; up: string | null; ms: number | string | null;
+export interface AccessLogLine {
+  at: string; gw: string; dc: string; id: string | null; m: string; p: string; s: number | string; f: string;
+  t: string | null; g: string | null; v: string | null; sb?: string | null; to: string | null; up: string | null;
 }
 
-/** "127.0.0.1:18012" -> "order-mgmt-v2-0" (or a gateway name), for the plan in use. */
-export function addressNames(plan: PortPlan): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const s of services) names.set(plan.address(s.name), s.name);
-  for (const g of gateways) names.set(plan.address(g.name), g.name);
-  return names;
+export interface RoutingEvent {
+  at: string; method: string; path: string; status: number | string;
+  tenant?: string | null; group?: string | null; version?: string | null; sandbox?: string | null;
+  hops: string[];
+  /** The pod that served it, or the gateway that answered itself. */
+  end: string;
+  dc?: string;
+  flags?: string;
 }
 
-const dcOf = (name: string) => services.find((s) => s.name === name)?.dc ?? gateways.find((g) => g.name === name)?.dc;
-
-/** One request's hops (outermost first) as one line. */
-export function describeRequest(hops: Hop[], names: Map<string, string>, at = new Date()): string {
-  // The outer hop lasts longest (it includes the inner ones).
-  const ordered = [...hops].sort((a, b) => Number(b.ms ?? 0) - Number(a.ms ?? 0));
-  const first = ordered[0];
-  const last = ordered[ordered.length - 1];
-  const pick = (k: "t" | "g" | "v" | "sb") => ordered.map((h) => h[k]).find((v) => v && v !== "-") ?? null;
+export function formatEvent(e: RoutingEvent): string {
   const facts: string[] = [];
-  const tenant = pick("t"), group = pick("g"), version = pick("v"), sandbox = pick("sb");
-  if (tenant) facts.push(`tenant=${tenant}`);
-  if (group) facts.push(`group=${group}`);
-  if (version) facts.push(`version=${version}`);
-  if (sandbox) facts.push(`sandbox=${sandbox}`);
-  const chain = ordered.map((h) => h.gw);
-  const up = last.up && last.up !== "-" ? names.get(last.up) ?? last.up : null;
-  if (up) chain.push(`${up} [${dcOf(up) ?? last.dc}]`);
-  else chain.push(`(answered by ${last.gw}${last.f && last.f !== "-" ? `, ${last.f}` : ""})`);
-  const time = at.toTimeString().slice(0, 8);
-  return `${time}  ${first.m} ${first.p}  ${first.s}  ${facts.join(" ") || "-"}  ${chain.join(" -> ")}`;
+  if (e.tenant) facts.push(`tenant=${e.tenant}`);
+  if (e.group) facts.push(`group=${e.group}`);
+  if (e.version) facts.push(`version=${e.version}`);
+  if (e.sandbox) facts.push(`sandbox=${e.sandbox}`);
+  const end = e.dc ? `${e.end} [${e.dc}]` : `answered by ${e.end}${e.flags && e.flags !== "-" ? ` (${e.flags})` : ""}`;
+  return `${e.at}  ${e.method} ${e.path}  ${e.status}  ${facts.join(" ") || "-"}  ${[...e.hops, end].join(" -> ")}`;
 }
 
-/** Follows the access log files; calls `print` with one line per request, a moment after its last hop logged. */
-export function followAccessLogs(files: Iterable<string>, plan: PortPlan, print: (line: string) => void, quietMs = 400): { stop(): void } {
-  const names = addressNames(plan);
-  const tails = [...files].map((file) => ({ fd: openSync(file, "r"), offset: 0, partial: "" }));
-  const pending = new Map<string, { hops: Hop[]; last: number }>();
+const clock = () => new Date().toTimeString().slice(0, 8);
+
+/** The event for a request an echo pod answered. */
+export function podEvent(instance: string, echo: Echo): RoutingEvent {
+  const spec = services.find((s) => s.name === instance);
+  const first = (name: string) => echo.headers.find(([k]) => k === name)?.[1] ?? null;
+  const hops = echo.headers.filter(([k]) => k === "x-waymark-hops").flatMap(([, v]) => v.split(",").map((h) => h.trim()));
+  // The egress gateway keeps the hop list (internal topology) from the external system.
+  if (spec?.external && hops.length === 0) hops.push("egress");
+  return {
+    at: clock(), method: echo.method, path: echo.path, status: 200,
+    tenant: first("x-tenant"), group: first("x-feature-group"), version: first("x-version"), sandbox: first("x-sandbox"),
+    hops, end: instance, dc: spec?.dc,
+  };
+}
+
+/** The event for an access log line, when the gateway answered the request itself; null when a pod did. */
+export function gatewayEvent(line: AccessLogLine, pods: Set<string>): RoutingEvent | null {
+  const reachedPod = line.up && pods.has(line.up);
+  const answeredHere = !line.up || line.up === "-";
+  if (reachedPod && line.f === "-") return null;
+  if (!answeredHere && !reachedPod && line.f === "-") return null;
+  return {
+    at: line.at, method: line.m, path: line.p, status: line.s, tenant: line.t, group: line.g, version: line.v, sandbox: line.sb,
+    hops: [], end: line.gw, flags: line.f,
+  };
+}
+
+/** Follows the pods and the gateways' access logs; `print` gets one line per request. */
+export function followMesh(mesh: { plan: PortPlan; echoes: Map<string, EchoServer>; accessLogs: Map<string, string> }, print: (line: string) => void): { stop(): void } {
+  const pods = new Set(services.map((s) => mesh.plan.address(s.name)));
+  const tails = [...mesh.accessLogs.values()].map((file) => ({ fd: openSync(file, "r"), offset: 0, partial: "" }));
   const buf = Buffer.alloc(64 * 1024);
-  let anonymous = 0;
   const poll = () => {
+    for (const [instance, server] of mesh.echoes) {
+      // Taken out as reported, so a long session does not keep every request in memory.
+      for (const echo of server.received.splice(0)) print(formatEvent(podEvent(instance, echo)));
+    }
     for (const tail of tails) {
-      for (;;) {
-        if (fstatSync(tail.fd).size <= tail.offset) break;
+      while (fstatSync(tail.fd).size > tail.offset) {
         const n = readSync(tail.fd, buf, 0, buf.length, tail.offset);
         if (n <= 0) break;
         tail.offset += n;
         const lines = (tail.partial + buf.subarray(0, n).toString("utf8")).split("\n");
         tail.partial = lines.pop() ?? "";
-        for (const line of lines) {
-          if (!line.trim()) continue;
-          let hop: Hop;
+        for (const text of lines) {
+          let line: AccessLogLine;
           try {
-            hop = JSON.parse(line);
+            line = JSON.parse(text);
           } catch {
             continue;
           }
-          const key = hop.id && hop.id !== "-" ? hop.id : `anonymous-${anonymous++}`;
-          const entry = pending.get(key) ?? { hops: [], last: 0 };
-          entry.hops.push(hop);
-          entry.last = Date.now();
-          pending.set(key, entry);
+          const event = gatewayEvent(line, pods);
+          if (event) print(formatEvent(event));
         }
       }
     }
-    const now = Date.now();
-    for (const [key, entry] of pending) {
-      if (now - entry.last < quietMs) continue;
-      pending.delete(key);
-      print(describeRequest(entry.hops, names));
-    }
   };
-  const timer = setInterval(poll, 150);
+  const timer = setInterval(poll, 100);
   return {
     stop: () => {
       clearInterval(timer);

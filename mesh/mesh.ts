@@ -8,7 +8,7 @@ import { services, gateways, portNames, planFrom, serviceIdentity, PortPlan } fr
 import { renderGateway, availablePlugins } from "./render.ts";
 import { startJwksServer } from "./jwks-server.ts";
 import { startEnvoy, Envoy } from "../tests/envoy/envoy.ts";
-import { startEchoServer } from "../tests/support/echo-server.ts";
+import { startEchoServer, EchoServer } from "../tests/support/echo-server.ts";
 import { freePorts } from "../tests/support/ports.ts";
 
 export interface Mesh {
@@ -18,6 +18,8 @@ export interface Mesh {
   /** Gateway -> plugins left out of its config because they are not built. */
   missing: Map<string, string[]>;
   envoys: Map<string, Envoy>;
+  /** The echo server of every demo service instance, by instance name. */
+  echoes: Map<string, EchoServer>;
   /** One access log file per gateway (JSON lines). */
   accessLogs: Map<string, string>;
   /** Milliseconds from the call to every gateway being ready. */
@@ -55,6 +57,7 @@ export async function startMesh(opts: { plan: PortPlan; logDir: string; readyTim
   const started = Date.now();
   const closers: Array<() => Promise<void>> = [];
   const envoys = new Map<string, Envoy>();
+  const echoes = new Map<string, EchoServer>();
   const accessLogs = new Map<string, string>();
   const missing = new Map<string, string[]>();
   const available = availablePlugins();
@@ -73,6 +76,7 @@ export async function startMesh(opts: { plan: PortPlan; logDir: string; readyTim
         closers.push(server.close);
       } else {
         const server = await startEchoServer(s.service, opts.plan.port(s.name), serviceIdentity(s));
+        echoes.set(s.name, server);
         closers.push(server.close);
       }
     }
@@ -93,5 +97,5 @@ export async function startMesh(opts: { plan: PortPlan; logDir: string; readyTim
     await stop();
     throw err;
   }
-  return { plan: opts.plan, available, missing, envoys, accessLogs, readyMs: Date.now() - started, stop };
+  return { plan: opts.plan, available, missing, envoys, echoes, accessLogs, readyMs: Date.now() - started, stop };
 }

@@ -9,7 +9,7 @@ import { gateways, scenarios, services, fixedPorts, Scenario } from "./topology.
 import { startMesh, freePlan, busyPorts, Mesh } from "./mesh.ts";
 import { demoTokens } from "./tokens.ts";
 import { curlFor, mintCartId, mintUrl, runAll, maglevPod, Context } from "./scenarios.ts";
-import { followAccessLogs } from "./live-log.ts";
+import { followMesh } from "./live-log.ts";
 import { table } from "./table.ts";
 import { root } from "../scripts/ensure.mjs";
 
@@ -87,6 +87,7 @@ for (const [i, s] of scenarios.entries()) {
   console.log(`${curlFor(s, ctx, id)}\n`);
 }
 
-console.log("Ctrl-C stops everything. Routing decisions as they happen (request -> tenant, group, version, gateways -> pod [dc]):\n");
-follower = followAccessLogs(mesh.accessLogs.values(), plan, (line) => console.log(line));
+console.log("Ctrl-C stops everything. Routing decisions as they happen (request, status, tenant, group, version, gateways -> pod [dc]);");
+console.log("requests a gateway answers itself (401, 404, minted IDs) show up when Envoy writes its access log, up to 10 s later:\n");
+follower = followMesh(mesh, (line) => console.log(line));
 await new Promise(() => {});
