@@ -2,34 +2,19 @@
 // (dist/tools/crypto.*, prepared keys, loops inside wasm) against Node's native crypto on the same
 // inputs (KeyObject prepared once; crypto.verify / createHmac + timingSafeEqual per token).
 // Run alone: node --import tsx bench/crypto-rsa.bench.ts
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { cpus } from "node:os";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import {
   constants, createHmac, createPublicKey, generateKeyPairSync, sign, timingSafeEqual, verify, type KeyObject,
 } from "node:crypto";
-
-export interface BenchRow {
-  name: string;
-  ns: number;
-  baselineNs?: number;
-  note?: string;
-}
+import type { BenchRow } from "./measure.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const built = join(root, "dist", "tools", "crypto.js");
 type CryptoTool = typeof import("../dist/tools/crypto.js");
-
-function machine(): string {
-  try {
-    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
-    if (line) return line.split(":")[1].trim();
-  } catch {
-    // not Linux
-  }
-  return "unknown CPU";
-}
 
 /**
  * Per-operation times of `wasm(ops)` and `native(ops)`, measured in alternating batches so both see
@@ -69,7 +54,7 @@ export async function run(): Promise<BenchRow[]> {
     execFileSync(process.execPath, [join(root, "scripts", "build.mjs"), "--only", "tools/crypto", "--quiet"], { cwd: root, stdio: "inherit" });
   }
   const c: CryptoTool = await import(built);
-  const cpu = machine();
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
   const rows: BenchRow[] = [];
 
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent: 65537 });

@@ -63,6 +63,14 @@ function dot2(pa: usize, pb: usize, count: i32): u64 {
   return a0 + a1;
 }
 
+/** Index of the first non-zero byte of a big-endian integer (its length when it is zero). */
+export function firstNonZero(bytes: Uint8Array): i32 {
+  let i = 0;
+  const len = bytes.length;
+  while (i < len && unchecked(bytes[i]) == 0) i++;
+  return i;
+}
+
 /** Limb i of the value at p, widened. */
 // @ts-ignore: decorator
 @inline
@@ -80,7 +88,7 @@ export class MontModulus {
   /** -1/n mod 2^28. */
   private n0inv: u32;
   // Buffers are allocated once (kept alive here); the fields below hold their addresses.
-  private buffers: StaticArray<StaticArray<u32>> = new StaticArray<StaticArray<u32>>(7);
+  private buffers: StaticArray<StaticArray<u32>> = new StaticArray<StaticArray<u32>>(6);
   private n: usize;
   /** R^2 mod n, to enter the Montgomery domain with one multiplication. */
   private r2: usize;
@@ -121,9 +129,8 @@ export class MontModulus {
    * and n has at most MONT_MAX_BITS bits.
    */
   static create(modulus: Uint8Array): MontModulus | null {
-    let start = 0;
+    const start = firstNonZero(modulus);
     const len = modulus.length;
-    while (start < len && unchecked(modulus[start]) == 0) start++;
     if (start == len) return null;
     const bits = (len - start - 1) * 8 + (32 - clz<u32>(<u32>unchecked(modulus[start])));
     if (bits > MONT_MAX_BITS || bits < 2 || (unchecked(modulus[len - 1]) & 1) == 0) return null;
@@ -363,9 +370,8 @@ export class MontModulus {
   powBytes(out: usize, src: usize, e: Uint8Array): bool {
     const x = this.x, y = this.y, z = this.z;
     if (!this.loadBytes(z, src, this.bytes) || !this.lessThanN(z)) return false;
-    let i = 0;
+    let i = firstNonZero(e);
     const len = e.length;
-    while (i < len && unchecked(e[i]) == 0) i++;
     if (i == len) return false;
     this.mul(y, z, this.r2); // Montgomery form of the base
     memory.copy(x, y, <usize>this.k << 2);

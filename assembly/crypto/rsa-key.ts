@@ -1,6 +1,6 @@
 // A prepared RSA public key: the modulus's Montgomery constants are computed once (JWKS load), so
 // each verification costs one exponentiation. Shared by RSASSA-PKCS1-v1_5 and RSASSA-PSS.
-import { MontModulus, MONT_MAX_BITS } from "./montgomery";
+import { MontModulus, MONT_MAX_BITS, firstNonZero } from "./montgomery";
 
 /** Smallest modulus the primitive accepts (JOSE policy, 2048 bits, is the JWK layer's job). */
 export const RSA_MIN_MODULUS_BITS: i32 = 512;
@@ -33,8 +33,7 @@ export class RsaPublicKey {
   static create(n: Uint8Array, e: Uint8Array): RsaPublicKey | null {
     const mod = MontModulus.create(n);
     if (mod === null || mod.bits < RSA_MIN_MODULUS_BITS) return null;
-    let i = 0;
-    while (i < e.length && unchecked(e[i]) == 0) i++;
+    const i = firstNonZero(e);
     const elen = e.length - i;
     if (elen == 0 || elen * 8 > RSA_MAX_EXPONENT_BITS) return null;
     if ((unchecked(e[e.length - 1]) & 1) == 0) return null;

@@ -70,95 +70,88 @@ describe("wycheproof files present", () => {
   });
 });
 
-for (const file of hmacFiles) {
+/**
+ * One describe per file: an `it` per case (named by `name`, checked by `check`), then a check that
+ * every one of the file's numberOfTests cases ran, then `extra` for file-level pins.
+ */
+function fileSuite(file: string, name: (g: Group, t: Test) => string, check: (g: Group, t: Test) => void, extra?: (data: File) => void): void {
   describe(`wycheproof ${file}`, () => {
     const data = load(file);
-    const alg = hashAlg(`SHA-${file.slice("hmac_sha".length, "hmac_sha".length + 3)}`);
     let ran = 0;
     for (const group of data.testGroups) {
       for (const t of group.tests) {
         ran++;
-        it(title(t), () => {
-          const key = hex(t.key!), msg = hex(t.msg), tag = hex(t.tag!);
-          const tagBytes = group.tagSize! / 8;
-          assert.equal(key.length * 8, group.keySize, "key length differs from the group's keySize");
-          const expected = t.result === "valid";
-          // Primitive level: the full MAC, truncated to the group's tag size.
-          const full = crypto.hmacCompute(alg, key, msg);
-          const computed = Buffer.from(full.subarray(0, tagBytes));
-          assert.equal(tag.length === tagBytes && computed.equals(Buffer.from(tag)), expected, "hmacCompute");
-          // The prepared key's constant-time check of a truncated tag.
-          const handle = crypto.hmacKeyLoad(alg, key);
-          assert.equal(tag.length === tagBytes && crypto.hmacVerify(handle, msg, tag), expected, "HmacKey.verify");
-        });
+        it(name(group, t), () => check(group, t));
       }
     }
     it("ran every test of the file", () => {
       assert.equal(ran, data.numberOfTests);
     });
+    extra?.(data);
+  });
+}
+
+interface RsaKey { handle: number; n: Uint8Array; e: Uint8Array }
+const rsaKeys = new Map<Group, RsaKey>();
+
+/** The group's public key, prepared once; a refused key fails the case. */
+function rsaKey(group: Group): RsaKey {
+  let key = rsaKeys.get(group);
+  if (!key) {
+    const n = hex(group.publicKey!.modulus), e = hex(group.publicKey!.publicExponent);
+    key = { handle: crypto.rsaKeyLoad(n, e), n, e };
+    rsaKeys.set(group, key);
+  }
+  assert.ok(key.handle >= 0, "the group's public key was refused");
+  return key;
+}
+
+for (const file of hmacFiles) {
+  const alg = hashAlg(`SHA-${file.slice("hmac_sha".length, "hmac_sha".length + 3)}`);
+  fileSuite(file, (_g, t) => title(t), (group, t) => {
+    const key = hex(t.key!), msg = hex(t.msg), tag = hex(t.tag!);
+    const tagBytes = group.tagSize! / 8;
+    assert.equal(key.length * 8, group.keySize, "key length differs from the group's keySize");
+    const expected = t.result === "valid";
+    // Primitive level: the full MAC, truncated to the group's tag size.
+    const computed = Buffer.from(crypto.hmacCompute(alg, key, msg).subarray(0, tagBytes));
+    assert.equal(tag.length === tagBytes && computed.equals(Buffer.from(tag)), expected, "hmacCompute");
+    // The prepared key's constant-time check of a truncated tag.
+    const handle = crypto.hmacKeyLoad(alg, key);
+    assert.equal(tag.length === tagBytes && crypto.hmacVerify(handle, msg, tag), expected, "HmacKey.verify");
   });
 }
 
 for (const file of pkcs1Files) {
-  describe(`wycheproof ${file}`, () => {
-    const data = load(file);
-    let ran = 0;
-    for (const group of data.testGroups) {
-      const n = hex(group.publicKey!.modulus), e = hex(group.publicKey!.publicExponent);
-      let handle: number | undefined;
-      for (const t of group.tests) {
-        ran++;
-        it(title(t), () => {
-          const hash = hashAlg(group.sha);
-          handle ??= crypto.rsaKeyLoad(n, e);
-          assert.ok(handle >= 0, "the group's public key was refused");
-          const expected = t.result === "valid";
-          const msg = hex(t.msg), sig = hex(t.sig!);
-          assert.equal(crypto.rsaPkcs1VerifyKey(handle, hash, msg, sig), expected, "prepared key");
-          assert.equal(crypto.rsaPkcs1VerifyOnce(n, e, hash, msg, sig), expected, "one-shot");
-        });
-      }
-    }
-    it("ran every test of the file", () => {
-      assert.equal(ran, data.numberOfTests);
-    });
+  fileSuite(file, (_g, t) => title(t), (group, t) => {
+    const hash = hashAlg(group.sha);
+    const { handle, n, e } = rsaKey(group);
+    const expected = t.result === "valid";
+    const msg = hex(t.msg), sig = hex(t.sig!);
+    assert.equal(crypto.rsaPkcs1VerifyKey(handle, hash, msg, sig), expected, "prepared key");
+    assert.equal(crypto.rsaPkcs1VerifyOnce(n, e, hash, msg, sig), expected, "one-shot");
+  }, (data) => {
     it("pins the strict choice: the acceptable MissingNull DigestInfo is rejected", () => {
       const missing = data.testGroups.flatMap((g) => g.tests.map((t) => ({ g, t }))).filter(({ t }) => t.flags.includes("MissingNull"));
       assert.ok(missing.length >= 1, "the file has no MissingNull case");
       for (const { g, t } of missing) {
         assert.equal(t.result, "acceptable");
-        const ok = crypto.rsaPkcs1VerifyOnce(hex(g.publicKey!.modulus), hex(g.publicKey!.publicExponent), hashAlg(g.sha), hex(t.msg), hex(t.sig!));
-        assert.equal(ok, false, `tcId ${t.tcId}`);
+        assert.equal(crypto.rsaPkcs1VerifyKey(rsaKey(g).handle, hashAlg(g.sha), hex(t.msg), hex(t.sig!)), false, `tcId ${t.tcId}`);
       }
     });
   });
 }
 
 for (const file of pssFiles) {
-  describe(`wycheproof ${file}`, () => {
-    const data = load(file);
-    let ran = 0;
-    for (const group of data.testGroups) {
-      const n = hex(group.publicKey!.modulus), e = hex(group.publicKey!.publicExponent);
-      let handle: number | undefined;
-      for (const t of group.tests) {
-        ran++;
-        it(`${group.sha}/MGF1-${group.mgfSha}/sLen ${group.sLen} ${title(t)}`, () => {
-          assert.equal(group.mgf, "MGF1", `mask generation ${group.mgf} is not supported`);
-          const hash = hashAlg(group.sha), mgfHash = hashAlg(group.mgfSha);
-          assert.ok(Number.isInteger(group.sLen) && group.sLen! >= 0, "salt length missing");
-          handle ??= crypto.rsaKeyLoad(n, e);
-          assert.ok(handle >= 0, "the group's public key was refused");
-          const expected = t.result === "valid";
-          const msg = hex(t.msg), sig = hex(t.sig!);
-          assert.equal(crypto.rsaPssVerifyKey(handle, hash, mgfHash, group.sLen!, msg, sig), expected, "prepared key");
-          assert.equal(crypto.rsaPssVerifyOnce(n, e, hash, mgfHash, group.sLen!, msg, sig), expected, "one-shot");
-        });
-      }
-    }
-    it("ran every test of the file", () => {
-      assert.equal(ran, data.numberOfTests);
-    });
+  fileSuite(file, (g, t) => `${g.sha}/MGF1-${g.mgfSha}/sLen ${g.sLen} ${title(t)}`, (group, t) => {
+    assert.equal(group.mgf, "MGF1", `mask generation ${group.mgf} is not supported`);
+    const hash = hashAlg(group.sha), mgfHash = hashAlg(group.mgfSha);
+    assert.ok(Number.isInteger(group.sLen) && group.sLen! >= 0, "salt length missing");
+    const { handle, n, e } = rsaKey(group);
+    const expected = t.result === "valid";
+    const msg = hex(t.msg), sig = hex(t.sig!);
+    assert.equal(crypto.rsaPssVerifyKey(handle, hash, mgfHash, group.sLen!, msg, sig), expected, "prepared key");
+    assert.equal(crypto.rsaPssVerifyOnce(n, e, hash, mgfHash, group.sLen!, msg, sig), expected, "one-shot");
   });
 }
 
