@@ -61,6 +61,9 @@ export class TenantConfig {
   cacheSize: i32 = DEFAULT_CACHE_SIZE;
   cacheMaxTokenBytes: i32 = DEFAULT_CACHE_MAX_TOKEN_BYTES;
   signatureBackend: SignatureBackend = SignatureBackend.Auto;
+  /** Whether any location is a query parameter / a cookie (the request walk reads :path / Cookie only then). */
+  hasParamLocations: bool = false;
+  hasCookieLocations: bool = false;
 }
 
 export class ConfigResult {
@@ -285,6 +288,8 @@ function addLocation(config: TenantConfig, p: Provider, kind: LocationKind, name
   if (index < 0) {
     index = config.locations.length;
     config.locations.push(new TokenLocation(kind, name, prefix));
+    if (kind == LocationKind.Param) config.hasParamLocations = true;
+    if (kind == LocationKind.Cookie) config.hasCookieLocations = true;
   }
   const location = config.locations[index];
   if (!location.providers.includes(p.index)) location.providers.push(p.index);

@@ -2,64 +2,94 @@
 // header (with the value prefix found anywhere in the value, then the token from the first base64url
 // character on), the first value of each configured query parameter, the first cookie of each configured name
 // (surrounding double quotes removed). Also the rewrites `forward: false` needs.
-import { HeaderPair } from "../../assembly/sdk";
 import { TenantConfig, TokenLocation, LocationKind } from "./config";
+import { HeaderScan } from "./header-scan";
 
-/** A token and where it was found. */
+/** A token (its bytes, as sent) and where it was found. */
 export class FoundToken {
-  constructor(public readonly token: string, public readonly location: i32) {}
+  constructor(public readonly bytes: Uint8Array, public readonly location: i32) {}
 }
 
 /** Cookie headers read per request: a bound on work, not on correctness (real clients send one). */
 const MAX_COOKIE_HEADERS: i32 = 64;
 
-/** Every token in the request, in location order; identical tokens found twice are kept once. */
-export function extractTokens(config: TenantConfig, pairs: HeaderPair[], path: string): FoundToken[] {
-  const out = new Array<FoundToken>();
-  const locations = config.locations;
-  for (let l = 0; l < locations.length; l++) {
-    const location = unchecked(locations[l]);
-    if (location.kind == LocationKind.Header) {
-      for (let i = 0; i < pairs.length; i++) {
-        const pair = unchecked(pairs[i]);
-        if (pair.key != location.name) continue;
-        const token = tokenFromHeaderValue(pair.value, location.prefix);
-        if (token !== null) addToken(out, token, l);
-      }
-    } else if (location.kind == LocationKind.Param) {
-      const value = queryParam(path, location.name);
-      if (value !== null) addToken(out, value, l);
-    } else {
-      const value = cookieValue(pairs, location.name);
-      if (value !== null) addToken(out, value, l);
-    }
-  }
-  return out;
+/** What one walk over the request headers found, for the plugin's decisions. */
+export class RequestView {
+  tokens: FoundToken[] = [];
+  /** :path, read only when a query parameter may hold a token. */
+  path: string = "";
+  cookies: string[] = [];
 }
 
-function addToken(out: FoundToken[], token: string, location: i32): void {
-  for (let i = 0; i < out.length; i++) if (unchecked(out[i]).token == token) return;
+/**
+ * Walks the headers once: removes every header in `strip` (identity headers a client must never set), and
+ * collects the tokens of every location. Identical tokens found twice are kept once.
+ */
+export function scanRequest(config: TenantConfig, scan: HeaderScan, strip: (name: string) => void): RequestView {
+  const view = new RequestView();
+  const locations = config.locations;
+  const stripped = config.strippedHeaders;
+  const wantPath = config.hasParamLocations;
+  const wantCookies = config.hasCookieLocations;
+  while (scan.next()) {
+    if (scan.keyFirst == 0x3a /* : */) {
+      if (wantPath && scan.keyIs(":path")) view.path = scan.valueString();
+      continue;
+    }
+    for (let i = 0; i < stripped.length; i++) {
+      if (scan.keyIs(unchecked(stripped[i]))) strip(unchecked(stripped[i]));
+    }
+    if (wantCookies && scan.keyIs("cookie") && view.cookies.length < MAX_COOKIE_HEADERS) view.cookies.push(scan.valueString());
+    for (let l = 0; l < locations.length; l++) {
+      const location = unchecked(locations[l]);
+      if (location.kind != LocationKind.Header || !scan.keyIs(location.name)) continue;
+      const start = tokenStart(scan.valuePtr, scan.valueLen, location.prefix);
+      if (start >= 0) addToken(view.tokens, scan.valueBytes(<u32>start, scan.valueLen), l);
+    }
+  }
+  for (let l = 0; l < locations.length; l++) {
+    const location = unchecked(locations[l]);
+    let value: string | null = null;
+    if (location.kind == LocationKind.Param) value = queryParam(view.path, location.name);
+    else if (location.kind == LocationKind.Cookie) value = cookieValue(view.cookies, location.name);
+    if (value !== null) addToken(view.tokens, Uint8Array.wrap(String.UTF8.encode(value)), l);
+  }
+  return view;
+}
+
+function addToken(out: FoundToken[], token: Uint8Array, location: i32): void {
+  for (let i = 0; i < out.length; i++) if (sameBytes(unchecked(out[i]).bytes, token)) return;
   out.push(new FoundToken(token, location));
 }
 
+export function sameBytes(a: Uint8Array, b: Uint8Array): bool {
+  return a.length == b.length && memory.compare(a.dataStart, b.dataStart, <usize>a.length) == 0;
+}
+
 /** Characters of a compact JWS (base64url and the dot), where Envoy starts reading after the prefix. */
-function isTokenChar(c: i32): bool {
+function isTokenChar(c: u32): bool {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f || c == 0x2e;
 }
 
 /**
- * The token in one header value, or null when the value does not contain the prefix. As Envoy does: the prefix
- * may appear anywhere; the token starts at the first token character after it and runs to the end of the
- * value; with no token character after the prefix, the whole value is the token.
+ * Where the token starts in a header value of `len` bytes at `ptr`, or -1 when the value does not contain the
+ * prefix. As Envoy does: the prefix may appear anywhere; the token starts at the first token character after
+ * it and runs to the end of the value; with no token character after the prefix, the whole value is the token.
  */
-export function tokenFromHeaderValue(value: string, prefix: string): string | null {
-  if (prefix.length == 0) return value;
-  const at = value.indexOf(prefix);
-  if (at < 0) return null;
-  for (let i = at + prefix.length; i < value.length; i++) {
-    if (isTokenChar(value.charCodeAt(i))) return value.substring(i);
+export function tokenStart(ptr: usize, len: u32, prefix: string): i32 {
+  const p = <u32>prefix.length;
+  if (p == 0) return 0;
+  if (p > len) return -1;
+  for (let at: u32 = 0; at + p <= len; at++) {
+    let match = true;
+    for (let j: u32 = 0; j < p; j++) {
+      if (<u32>load<u8>(ptr + at + j) != <u32>prefix.charCodeAt(j)) { match = false; break; }
+    }
+    if (!match) continue;
+    for (let i = at + p; i < len; i++) if (isTokenChar(<u32>load<u8>(ptr + i))) return <i32>i;
+    return 0;
   }
-  return value;
+  return -1;
 }
 
 /** The first value of query parameter `name` in `path` (percent-decoded), or null. */
@@ -140,14 +170,10 @@ function isSpace(c: i32): bool {
   return c == 0x20 || c == 0x09;
 }
 
-/** The first cookie `name` across every Cookie header, surrounding double quotes removed; null when absent. */
-export function cookieValue(pairs: HeaderPair[], name: string): string | null {
-  let seen = 0;
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = unchecked(pairs[i]);
-    if (pair.key != "cookie") continue;
-    if (++seen > MAX_COOKIE_HEADERS) return null;
-    const header = pair.value;
+/** The first cookie `name` across the Cookie header values, surrounding double quotes removed; null when absent. */
+export function cookieValue(headers: string[], name: string): string | null {
+  for (let h = 0; h < headers.length; h++) {
+    const header = unchecked(headers[h]);
     let start = 0;
     while (start <= header.length) {
       let semi = header.indexOf(";", start);

@@ -170,7 +170,7 @@ export class TenantRoot extends RootContext {
    * Decides one token found at location `location`. Cache first; then the providers reading that location,
    * those whose issuer equals the token's iss first, then those without an issuer; the first to accept wins.
    */
-  decide(token: string, location: i32, allowWait: bool): TokenDecision {
+  decide(token: Uint8Array, location: i32, allowWait: bool): TokenDecision {
     const d = new TokenDecision();
     const metrics = this.metrics!;
     const now = this.nowMs();

@@ -4,7 +4,8 @@ import {
   HttpContext, HeadersAction, HeaderPair, requestHeaders, setEffectiveContext, getProperty,
 } from "../../assembly/sdk";
 import { LocationKind } from "./config";
-import { FoundToken, extractTokens, removeQueryParam, removeCookie } from "./extract";
+import { FoundToken, scanRequest, removeQueryParam, removeCookie } from "./extract";
+import { headerScan } from "./header-scan";
 import { TenantRoot, Outcome, TokenDecision } from "./root";
 import { jwtPayloadFromMetadata } from "./metadata";
 import { claimHeaders } from "./verify";
@@ -15,7 +16,7 @@ export class TenantStream extends HttpContext {
   waitingFor: i32 = -1;
   deadlineMs: i64 = 0;
   private tokens: FoundToken[] = [];
-  private realm: string = "";
+  /** :path as it arrived (read only when a query parameter may hold a token). */
   private path: string = "";
   private finished: bool = false;
 
@@ -26,23 +27,20 @@ export class TenantStream extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction {
     const root = this.tenant;
     const config = root.config;
-    const pairs = requestHeaders.pairs();
-    let scheme = "http";
-    let authority = "";
-    for (let i = 0; i < pairs.length; i++) {
-      const key = unchecked(pairs[i]).key;
-      if (key.charCodeAt(0) == 0x3a /* : */) {
-        if (key == ":path") this.path = unchecked(pairs[i]).value;
-        else if (key == ":authority") authority = unchecked(pairs[i]).value;
-        else if (key == ":scheme") scheme = unchecked(pairs[i]).value;
-      } else if (config.strippedHeaders.includes(key)) {
-        // A client never sets an identity header: remove it before anything else, token or not.
-        requestHeaders.remove(key);
-      }
+    // A client never sets an identity header: every one is removed before anything else, token or not.
+    if (config.metadataKey.length > 0) {
+      for (let i = 0; i < config.strippedHeaders.length; i++) requestHeaders.remove(unchecked(config.strippedHeaders[i]));
+      return this.fromMetadata();
     }
-    this.realm = realmOf(scheme, authority, this.path);
-    if (config.metadataKey.length > 0) return this.fromMetadata();
-    this.tokens = extractTokens(config, pairs, this.path);
+    const scan = headerScan;
+    if (scan.load()) {
+      const view = scanRequest(config, scan, stripHeader);
+      this.tokens = view.tokens;
+      this.path = view.path;
+    } else {
+      for (let i = 0; i < config.strippedHeaders.length; i++) requestHeaders.remove(unchecked(config.strippedHeaders[i]));
+    }
+    scan.release();
     if (this.tokens.length == 0) return this.missing();
     return this.decide(false, true);
   }
@@ -90,7 +88,7 @@ export class TenantStream extends HttpContext {
     const decisions = new Array<TokenDecision>(this.tokens.length);
     for (let i = 0; i < this.tokens.length; i++) {
       const t = unchecked(this.tokens[i]);
-      const d = root.decide(t.token, t.location, allowWait);
+      const d = root.decide(t.bytes, t.location, allowWait);
       if (d.outcome == Outcome.Denied) return this.deny(d.reason, resumed);
       if (d.outcome == Outcome.Wait) {
         root.hold(this, d.waitFor);
@@ -115,7 +113,11 @@ export class TenantStream extends HttpContext {
     const why = reason.length > 0 ? reason : REASON_JWKS_UNAVAILABLE;
     root.metrics!.deny(why);
     this.finished = true;
-    sendUnauthorized(this, this.realm, why);
+    setEffectiveContext(this.contextId); // also when called from a root callback
+    const scheme = requestHeaders.get(":scheme");
+    const authority = requestHeaders.get(":authority");
+    const path = requestHeaders.get(":path");
+    sendUnauthorized(this, realmOf(scheme !== null ? scheme : "http", authority !== null ? authority : "", path !== null ? path : ""), why);
     return HeadersAction.StopIteration;
   }
 
@@ -131,6 +133,7 @@ export class TenantStream extends HttpContext {
     } else if (location.kind == LocationKind.Param) {
       requestHeaders.replace(":path", removeQueryParam(this.path, location.name));
     } else {
+      // Rare path (a cookie token with forward: false): every Cookie header, rewritten without that cookie.
       const values = requestHeaders.values("cookie");
       requestHeaders.remove("cookie");
       for (let i = 0; i < values.length; i++) {
@@ -139,4 +142,8 @@ export class TenantStream extends HttpContext {
       }
     }
   }
+}
+
+function stripHeader(name: string): void {
+  requestHeaders.remove(name);
 }

@@ -3,14 +3,15 @@
 // until its token's exp (+ the provider's clock skew), at most MAX_TTL_SECONDS for tokens without exp.
 // Keyed by XXH64 of the token; the full token is kept and compared, so a colliding token never hits.
 import { HeaderPair } from "../../assembly/sdk";
-import { xxh64String } from "../../assembly/hash/xxh64";
+import { xxh64 } from "../../assembly/hash/xxh64";
+import { sameBytes } from "./extract";
 
 /** Tokens without exp are re-verified at least this often. */
 export const MAX_TTL_SECONDS: i64 = 300;
 
 export class CachedToken {
   constructor(
-    public readonly token: string,
+    public readonly token: Uint8Array,
     public readonly hash: u64,
     /** Host time (seconds) from which the token is no longer accepted: exp + clock skew. */
     public readonly expiresAt: f64,
@@ -35,15 +36,15 @@ export class TokenCache {
   get enabled(): bool { return this.capacity > 0; }
   get size(): i32 { return this.map.size; }
 
-  hashOf(token: string): u64 {
-    return xxh64String(token);
+  hashOf(token: Uint8Array): u64 {
+    return xxh64(token);
   }
 
   /** The entry for `token` if present and still valid at `nowSeconds` (an expired one is dropped). */
-  lookup(token: string, hash: u64, nowSeconds: i64): CachedToken | null {
+  lookup(token: Uint8Array, hash: u64, nowSeconds: i64): CachedToken | null {
     if (!this.map.has(hash)) return null;
     const entry = this.map.get(hash);
-    if (entry.token != token) return null;
+    if (!sameBytes(entry.token, token)) return null;
     if (<f64>nowSeconds >= entry.expiresAt) {
       this.map.delete(hash);
       return null;

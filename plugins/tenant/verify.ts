@@ -23,7 +23,7 @@ export class ParsedToken {
   private issuerRead: bool = false;
   private issuerValue: string | null = null;
 
-  constructor(public readonly text: string, public readonly bytes: Uint8Array) {}
+  constructor(public readonly bytes: Uint8Array) {}
 
   /** The unverified iss (only to choose which provider verifies); null when absent or unreadable. */
   get issuer(): string | null {
@@ -35,8 +35,8 @@ export class ParsedToken {
   }
 }
 
-export function parseToken(token: string): ParsedToken {
-  const parsed = new ParsedToken(token, Uint8Array.wrap(String.UTF8.encode(token)));
+export function parseToken(token: Uint8Array): ParsedToken {
+  const parsed = new ParsedToken(token);
   if (token.length == 0) parsed.error = REASON_MALFORMED;
   return parsed;
 }

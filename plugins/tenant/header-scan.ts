@@ -1,0 +1,86 @@
+// One walk over the request headers exactly as the host hands them over (the pairs encoding), decoding only
+// what the plugin needs. The SDK's pairs() turns every name and value into a string; on the hot path (a token
+// already in the cache) that costs more than everything else the plugin does, so names are compared as bytes
+// here and only token, cookie and :path values are ever copied out.
+import { MapType, Status } from "../../assembly/sdk";
+import { proxy_get_header_map_pairs } from "../../assembly/sdk/imports";
+import { RET_PTR, RET_SIZE, clearResultSlots } from "../../assembly/sdk/memory";
+
+export class HeaderScan {
+  private base: usize = 0;
+  private count: u32 = 0;
+  private index: u32 = 0;
+  private data: usize = 0;
+  /** The pair the last next() moved to. */
+  keyPtr: usize = 0;
+  keyLen: u32 = 0;
+  valuePtr: usize = 0;
+  valueLen: u32 = 0;
+
+  /** Takes the request headers from the host; false (nothing to walk) when absent or badly framed. */
+  load(): bool {
+    this.release();
+    clearResultSlots();
+    if (proxy_get_header_map_pairs(MapType.RequestHeaders, RET_PTR, RET_SIZE) != Status.Ok) return false;
+    const ptr = load<usize>(RET_PTR);
+    const size = <usize>load<u32>(RET_SIZE);
+    this.base = ptr;
+    if (ptr == 0 || size < 4) return false;
+    // Framing: the sizes must add up to exactly the buffer, or nothing is read from it.
+    const n = load<u32>(ptr);
+    if (<u64>n * 8 + 4 > <u64>size) return false;
+    let expected: u64 = 4 + <u64>n * 8;
+    for (let i: u32 = 0; i < n; i++) expected += <u64>load<u32>(ptr + 4 + <usize>i * 8) + <u64>load<u32>(ptr + 8 + <usize>i * 8) + 2;
+    if (expected != <u64>size) return false;
+    this.count = n;
+    this.index = 0;
+    this.data = ptr + 4 + <usize>n * 8;
+    return true;
+  }
+
+  next(): bool {
+    if (this.index >= this.count) return false;
+    const sizes = this.base + 4 + <usize>this.index * 8;
+    this.keyLen = load<u32>(sizes);
+    this.valueLen = load<u32>(sizes, 4);
+    this.keyPtr = this.data;
+    this.valuePtr = this.data + this.keyLen + 1;
+    this.data = this.valuePtr + this.valueLen + 1;
+    this.index++;
+    return true;
+  }
+
+  /** Whether the current name is exactly `name` (lower-case ASCII, as Envoy keeps header names). */
+  keyIs(name: string): bool {
+    const n = name.length;
+    if (<u32>n != this.keyLen) return false;
+    for (let i = 0; i < n; i++) if (<u32>load<u8>(this.keyPtr + <usize>i) != <u32>name.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** The first byte of the current name (':' for pseudo-headers). */
+  get keyFirst(): u32 {
+    return this.keyLen > 0 ? <u32>load<u8>(this.keyPtr) : 0;
+  }
+
+  valueString(): string {
+    return String.UTF8.decodeUnsafe(this.valuePtr, this.valueLen);
+  }
+
+  /** Bytes [start, end) of the current value, copied out (the walk's buffer is freed by release()). */
+  valueBytes(start: u32, end: u32): Uint8Array {
+    const out = new Uint8Array(end - start);
+    memory.copy(out.dataStart, this.valuePtr + start, end - start);
+    return out;
+  }
+
+  /** Frees the host's buffer; call once the walk is over. */
+  release(): void {
+    if (this.base != 0) heap.free(this.base);
+    this.base = 0;
+    this.count = 0;
+  }
+}
+
+/** One walker for the whole VM: streams run one callback at a time. */
+export const headerScan = new HeaderScan();
