@@ -30,10 +30,11 @@ function xorMgf1(h: Hasher, seed: usize, seedLen: usize, dst: usize, len: i32): 
 /** EMSA-PSS-VERIFY after RSAVP1, with the message digest (hLen bytes) at mHash. */
 function verifyCore(key: RsaPublicKey, hash: HashAlg, mgfHash: HashAlg, saltLen: i32, mHash: usize, sig: Uint8Array): bool {
   const hLen = digestSize(hash);
-  if (hLen == 0 || !isHashAlg(mgfHash) || saltLen < 0) return false;
+  if (hLen == 0 || !isHashAlg(mgfHash)) return false;
   const emBits = key.modBits - 1;
   const emLen = (emBits + 7) >> 3;
-  if (emLen < hLen + saltLen + 2) return false;
+  // saltLen is checked on its own first so that hLen + saltLen + 2 cannot overflow.
+  if (saltLen < 0 || saltLen > emLen || emLen < hLen + saltLen + 2) return false;
   const em = key.em;
   if (!key.publicOp(sig, em)) return false;
   // I2OSP(m, emLen): when modBits = 8 * emLen + 1 the leading byte of the modulus-length encoding must be zero.

@@ -240,6 +240,7 @@ describe("RSA against Node's signer", () => {
     assert.equal(crypto.rsaPssVerifyKey(key, 0, 9, 32, msg, sig), false, "unknown MGF hash");
     assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, -1, msg, sig), false, "negative salt length");
     assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 1 << 30, msg, sig), false, "huge salt length");
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 0x7fffffff, msg, sig), false, "salt length that overflows hLen + sLen + 2");
   });
 });
 
