@@ -77,6 +77,16 @@ export class ClaimsCheck {
 
 const CLAIMS_OK = new ClaimsCheck(JoseError.None, "");
 
+/** Claims objects: no duplicate members (RFC 7519 4), modest nesting; size is bounded by the token bound. */
+const PAYLOAD_LIMITS = payloadLimits();
+
+function payloadLimits(): JsonLimits {
+  const l = new JsonLimits();
+  l.maxDepth = 32;
+  l.rejectDuplicateKeys = true;
+  return l;
+}
+
 /** Verifies a compact JWS and then its JWT claims. */
 export function verifyJwt(token: Uint8Array, keys: JwkSet, options: JwtOptions): JwtResult {
   const limits = new JwsLimits();
@@ -88,12 +98,7 @@ export function verifyJwt(token: Uint8Array, keys: JwkSet, options: JwtOptions):
 
 /** Parses the verified payload as a JWT claims object and checks it. */
 function claimsOf(jws: JwsResult, options: JwtOptions): JwtResult {
-  const payloadBytes = jws.payload!;
-  const jsonLimits = new JsonLimits();
-  jsonLimits.maxInputBytes = options.maxTokenBytes;
-  jsonLimits.maxDepth = 32;
-  jsonLimits.rejectDuplicateKeys = true;
-  const parsed = parseJson(payloadBytes, jsonLimits);
+  const parsed = parseJson(jws.payload!, PAYLOAD_LIMITS);
   if (!parsed.ok) return new JwtResult(JoseError.Malformed, "payload is not valid JSON: " + parsed.message, jws, null);
   const payload = parsed.value!;
   if (!payload.isObject()) return new JwtResult(JoseError.Malformed, "payload is not a JSON object", jws, null);
