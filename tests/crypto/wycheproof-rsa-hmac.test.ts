@@ -239,8 +239,11 @@ describe("RSA against Node's signer", () => {
     assert.equal(crypto.rsaPkcs1VerifyKey(key, 7, msg, sig), false, "unknown hash");
     assert.equal(crypto.rsaPssVerifyKey(key, 0, 9, 32, msg, sig), false, "unknown MGF hash");
     assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, -1, msg, sig), false, "negative salt length");
-    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 1 << 30, msg, sig), false, "huge salt length");
-    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 0x7fffffff, msg, sig), false, "salt length that overflows hLen + sLen + 2");
+    // A genuine PSS signature, so that only the salt length can make these fail.
+    const pss = sign("sha256", msg, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 32, msg, pss), true);
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 1 << 30, msg, pss), false, "huge salt length");
+    assert.equal(crypto.rsaPssVerifyKey(key, 0, 0, 0x7fffffff, msg, pss), false, "salt length that overflows hLen + sLen + 2");
   });
 });
 
