@@ -98,7 +98,6 @@ class Parser {
     }
     // Open containers: where their members start in pendingValues / pendingKeys, whether they
     // are objects, and (for large objects while rejecting duplicates) the keys seen so far.
-    if (frames.length < limits.maxDepth) frames = new StaticArray<i64>(limits.maxDepth);
     let depth = 0;
     // Key sets of large open objects, by depth (only while rejecting duplicates).
     let keySets: Array<Set<string> | null> | null = null;
@@ -127,6 +126,7 @@ class Parser {
             ? JsonValue.makeObject(new StaticArray<string>(0), new StaticArray<JsonValue>(0))
             : JsonValue.makeArray(new StaticArray<JsonValue>(0));
         } else {
+          if (depth == frames.length) growFrames(); // grows with the document, never to maxDepth up front
           unchecked((frames[depth] = (<i64>pendingKeys.length << 33) | (<i64>pendingValues.length << 1) | (isObject ? 1 : 0)));
           depth++;
           if (!this.checkRoom(0, isObject)) return null;
@@ -392,9 +392,10 @@ class Parser {
     if (scratch.length < room + 4) growScratch(room + 4);
     const out = changetype<usize>(scratch);
     while (true) {
-      // Run of plain ASCII, bounded so it cannot pass the length limit by more than one byte.
-      const allowed = max - bytes + 1;
-      const runEnd = len - p > allowed ? p + allowed : len;
+      // Run of plain ASCII, bounded so it cannot pass the length limit by more than one byte
+      // (written so that a limit near i32.MAX cannot overflow).
+      const left = max - bytes;
+      const runEnd = len - p <= left ? len : p + left + 1;
       const runStart = p;
       while (p < runEnd) {
         const c = <u32>load<u8>(base + p);
@@ -535,6 +536,12 @@ function storeUtf16(dst: usize, cp: u32): i32 {
   store<u16>(dst, <u16>(0xD800 | (v >> 10)));
   store<u16>(dst, <u16>(0xDC00 | (v & 0x3FF)), 2);
   return 2;
+}
+
+function growFrames(): void {
+  const next = new StaticArray<i64>(frames.length << 1);
+  memory.copy(changetype<usize>(next), changetype<usize>(frames), <usize>frames.length << 3);
+  frames = next;
 }
 
 function growScratch(need: i32): void {

@@ -22,7 +22,8 @@ export class JsonPointerSet {
   tokenLength: StaticArray<i32>;
   tokenIndex: StaticArray<i32>;
   tokenBytes: StaticArray<u8>;
-  /** lengthMask[d]: pointers with exactly d tokens, i.e. whose target sits at nesting depth d (0..maxDepth). */
+  /** lengthMask[d]: pointers with exactly d tokens, i.e. whose target sits at nesting depth d
+   *  (sized by the longest pointer, not by maxDepth; use targetsAt). */
   lengthMask: StaticArray<u64>;
   /** Bit p set for every pointer p. */
   readonly all: u64;
@@ -37,7 +38,9 @@ export class JsonPointerSet {
     this.limits = limits;
     this.count = n;
     const maxDepth = limits.maxDepth > 0 ? limits.maxDepth : 0;
-    this.lengthMask = new StaticArray<u64>(maxDepth + 1);
+    let longest = 0;
+    for (let p = 0; p < n; p++) longest = max(longest, unchecked(pointers[p]).tokens.length);
+    this.lengthMask = new StaticArray<u64>((longest < maxDepth ? longest : maxDepth) + 1);
     // An unusable set keeps empty tables; scanners built from it start in the Error state.
     const usable = n <= MAX_SCAN_POINTERS;
     this.error = usable ? "" : "more than " + MAX_SCAN_POINTERS.toString() + " JSON pointers (" + n.toString() + ")";
@@ -74,6 +77,14 @@ export class JsonPointerSet {
       // A pointer longer than maxDepth could only be reached through a too-deep document.
       if (list.length <= maxDepth) unchecked((this.lengthMask[list.length] |= (<u64>1) << <u64>p));
     }
+  }
+
+  /** Pointers whose target sits at nesting depth `depth`. */
+  // @ts-ignore: decorator
+  @inline
+  targetsAt(depth: i32): u64 {
+    const masks = this.lengthMask;
+    return depth < masks.length ? unchecked(masks[depth]) : 0;
   }
 
   get ok(): bool {

@@ -132,8 +132,8 @@ export class JsonPointerScanner {
   private pending: u64 = 0;
   private mode: i32 = M_VALUE;
   private depth: i32 = 0;
-  /** frames[d]: pointers that may still lie inside open container d; frames[maxDepth + d]:
-   *  members seen so far << 1 | FRAME_OBJECT. */
+  /** Per open container d: frames[2d] = pointers that may still lie inside it, frames[2d + 1] =
+   *  members seen so far << 1 | FRAME_OBJECT. Grows with the document up to maxDepth. */
   private frames: StaticArray<u64>;
   private valueMask: u64 = 0; // pointers selected by the key just read
   // Current string or number.
@@ -171,7 +171,7 @@ export class JsonPointerScanner {
     this.maxDepth = maxDepth;
     this.kinds = new StaticArray<u8>(set.count);
     this.values = new StaticArray<JsonValue | null>(set.count);
-    this.frames = new StaticArray<u64>(maxDepth << 1);
+    this.frames = new StaticArray<u64>((maxDepth < 16 ? maxDepth : 16) << 1);
     this.reset();
   }
 
@@ -312,8 +312,8 @@ export class JsonPointerScanner {
     let depth = this.depth;
     const maxDepth = this.maxDepth;
     const maxMembers = this.set.limits.maxMembers;
-    const masks = changetype<usize>(this.frames);
-    const infos = masks + (<usize>maxDepth << 3);
+    let masks = changetype<usize>(this.frames);
+    let infos = masks + 8;
     while (i < stop) {
       let c = <u32>load<u8>(base + i);
 
@@ -379,7 +379,7 @@ export class JsonPointerScanner {
       // Structural byte. `closing` collects the three ways a container ends.
       let closing = false;
       if (mode == M_AFTER) {
-        const isObject = (load<u64>(infos + (<usize>(depth - 1) << 3)) & FRAME_OBJECT) != 0;
+        const isObject = (load<u64>(infos + (<usize>(depth - 1) << 4)) & FRAME_OBJECT) != 0;
         if (c == 0x2C) {
           mode = isObject ? M_KEY : M_VALUE;
           i++;
@@ -392,7 +392,7 @@ export class JsonPointerScanner {
         closing = true;
       } else if (mode == M_KEY || mode == M_OBJECT_FIRST) {
         if (c == 0x22) {
-          const info = masks + (<usize>maxDepth << 3) + (<usize>(depth - 1) << 3);
+          const info = infos + (<usize>(depth - 1) << 4);
           const counted = load<u64>(info);
           if (<i64>(counted >> 1) >= <i64>maxMembers) {
             this.fail(JsonError.TooManyMembers, i, -1, maxMembers.toString() + " members in an object");
@@ -400,7 +400,7 @@ export class JsonPointerScanner {
           }
           store<u64>(info, counted + 2);
           this.isKey = true;
-          this.keyMask = load<u64>(masks + (<usize>(depth - 1) << 3)) & this.pending;
+          this.keyMask = load<u64>(masks + (<usize>(depth - 1) << 4)) & this.pending;
           this.keyPos = 0;
           mode = M_STRING;
           i++;
@@ -428,7 +428,7 @@ export class JsonPointerScanner {
           if (depth == 0) {
             selected = this.pending;
           } else {
-            const info = infos + (<usize>(depth - 1) << 3);
+            const info = infos + (<usize>(depth - 1) << 4);
             const counted = load<u64>(info);
             if (counted & FRAME_OBJECT) {
               selected = this.valueMask & this.pending;
@@ -439,7 +439,7 @@ export class JsonPointerScanner {
                 break;
               }
               store<u64>(info, counted + 2);
-              const live = load<u64>(masks + (<usize>(depth - 1) << 3)) & this.pending;
+              const live = load<u64>(masks + (<usize>(depth - 1) << 4)) & this.pending;
               if (live != 0) selected = this.selectItem(live, depth - 1, index);
             }
           }
@@ -450,8 +450,13 @@ export class JsonPointerScanner {
             }
             const isObject = c == 0x7B;
             const inside = selected != 0 ? this.enterContainer(selected, depth, isObject) : 0;
-            store<u64>(masks + (<usize>depth << 3), inside);
-            store<u64>(infos + (<usize>depth << 3), isObject ? FRAME_OBJECT : 0);
+            if ((depth << 1) >= this.frames.length) {
+              this.growFrames();
+              masks = changetype<usize>(this.frames);
+              infos = masks + 8;
+            }
+            store<u64>(masks + (<usize>depth << 4), inside);
+            store<u64>(infos + (<usize>depth << 4), isObject ? FRAME_OBJECT : 0);
             depth++;
             mode = isObject ? M_OBJECT_FIRST : M_ARRAY_FIRST;
             i++;
@@ -493,7 +498,7 @@ export class JsonPointerScanner {
 
       // closing: the innermost container ends; pointers still expected inside it are absent.
       depth--;
-      const missing = load<u64>(masks + (<usize>depth << 3)) & this.pending;
+      const missing = load<u64>(masks + (<usize>depth << 4)) & this.pending;
       mode = depth == 0 ? M_DONE : M_AFTER;
       i++;
       if (missing != 0) {
@@ -504,6 +509,17 @@ export class JsonPointerScanner {
     this.mode = mode;
     this.depth = depth;
     return i;
+  }
+
+  /** Room for one more open container (called only below maxDepth): double, capped at maxDepth. */
+  private growFrames(): void {
+    const old = this.frames;
+    const levels = old.length >> 1;
+    let wanted = levels == 0 ? 1 : levels << 1;
+    if (wanted > this.maxDepth) wanted = this.maxDepth;
+    const next = new StaticArray<u64>(wanted << 1);
+    memory.copy(changetype<usize>(next), changetype<usize>(old), <usize>old.length << 3);
+    this.frames = next;
   }
 
   /** Pointers of `live` (inside the array at frame `top`) whose step there is item `index`. */
@@ -523,7 +539,7 @@ export class JsonPointerScanner {
    *  it, and returns those that may lie inside. */
   private enterContainer(selected: u64, depth: i32, isObject: bool): u64 {
     const set = this.set;
-    const targets = selected & unchecked(set.lengthMask[depth]);
+    const targets = selected & set.targetsAt(depth);
     let inside = selected & ~targets;
     if (!isObject && inside != 0) {
       // Steps that are not array indices can never match inside an array.
@@ -544,7 +560,7 @@ export class JsonPointerScanner {
   /** A scalar starting with byte c at i, at `depth`, for the `selected` pointers: those that target
    *  it are captured, the rest can never be found (nothing lies inside a scalar). */
   private enterScalar(selected: u64, depth: i32, c: u32, i: i32): void {
-    const targets = selected & unchecked(this.set.lengthMask[depth]);
+    const targets = selected & this.set.targetsAt(depth);
     this.captureMask = targets;
     this.captureLength = 0;
     // A number's first byte is consumed here; strings and literals capture later.

@@ -193,6 +193,50 @@ class Gen {
   }
 }
 
+/** What the limits look at, measured in JS on a valid document: deepest nesting, longest string
+ *  (decoded UTF-8 bytes, keys included), longest number literal, most members of one container. */
+function measure(text: string): { depth: number; string: number; number: number; members: number } {
+  const out = { depth: 0, string: 0, number: 0, members: 0 };
+  const stack: Array<{ commas: number; empty: boolean }> = [];
+  const numberRe = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+  let i = 0;
+  const touch = () => {
+    if (stack.length) stack[stack.length - 1].empty = false;
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      out.string = Math.max(out.string, Buffer.byteLength(JSON.parse(text.slice(i, j + 1)), "utf8"));
+      touch();
+      i = j + 1;
+    } else if (c === "[" || c === "{") {
+      touch();
+      stack.push({ commas: 0, empty: true });
+      out.depth = Math.max(out.depth, stack.length);
+      i++;
+    } else if (c === "]" || c === "}") {
+      const f = stack.pop()!;
+      out.members = Math.max(out.members, f.empty ? 0 : f.commas + 1);
+      i++;
+    } else if (c === ",") {
+      stack[stack.length - 1].commas++;
+      i++;
+    } else if (c === "-" || (c >= "0" && c <= "9")) {
+      numberRe.lastIndex = i;
+      const n = numberRe.exec(text)![0];
+      out.number = Math.max(out.number, n.length);
+      touch();
+      i += n.length;
+    } else {
+      if (c === "t" || c === "f" || c === "n") touch();
+      i++;
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- pointers in JS
 
 const escapeToken = (t: string): string => t.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -485,6 +529,33 @@ describe("parseJson vs JSON.parse", () => {
       const got = wasmParse(utf8(text), { rejectDuplicates: true });
       assert.equal(got.ok, !g.sawDuplicate, `${text}\n${!got.ok ? got.message : ""}`);
       if (!got.ok) assert.match(got.message, /^duplicate key /);
+    }
+  });
+
+  it("enforces random limits exactly (depth, string and number length, members, input size)", () => {
+    const g = new Gen(rngFrom(SEED + 10), true);
+    const r = rngFrom(SEED + 11);
+    for (let i = 0; i < ROUNDS; i++) {
+      const text = g.document();
+      const bytes = utf8(text);
+      const m = measure(text);
+      const limits = {
+        depth: Math.floor(r() * (m.depth + 2)),
+        string: Math.floor(r() * (Math.max(m.string, m.number) + 2)),
+        members: Math.floor(r() * (m.members + 2)),
+        input: r() < 0.2 ? Math.floor(r() * bytes.length) : bytes.length,
+      };
+      const expectOk =
+        m.depth <= limits.depth && m.string <= limits.string && m.number <= limits.string && m.members <= limits.members && bytes.length <= limits.input;
+      const got = wasmParse(bytes, limits);
+      assert.equal(got.ok, expectOk, `${text}\nlimits ${JSON.stringify(limits)} measured ${JSON.stringify(m)}: ${!got.ok ? got.message : "accepted"}`);
+      // The scanner, made to read a whole object document, applies the same depth, member and
+      // input limits (string limits only bind what it captures, here nothing).
+      if (text.trim().startsWith("{")) {
+        const scanOk = m.depth <= limits.depth && m.members <= limits.members && Buffer.byteLength(text.trimEnd()) <= limits.input;
+        const s = scan(bytes, ["/\u0000never"], randomCuts(bytes.length, g), limits);
+        assert.equal(s.state === 1, scanOk, `${text}\nlimits ${JSON.stringify(limits)}: scanner ${s.message}`);
+      }
     }
   });
 

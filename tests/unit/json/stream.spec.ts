@@ -345,6 +345,20 @@ describe("JsonPointerScanner: errors", () => {
     expect(answers(far)).toBe("absent");
   });
 
+  it("grows its state with the document, not with the limit", () => {
+    // A huge maxDepth must not be allocated up front; deep documents still work below it.
+    const l = limits(i32.MAX_VALUE, i32.MAX_VALUE, i32.MAX_VALUE, i32.MAX_VALUE);
+    const doc = "[".repeat(300) + '"x"' + "]".repeat(300);
+    const path = "/0".repeat(300);
+    const s = scanWithLimits(doc, [path, "/1", path + "/0"], l);
+    expect(s.state).toBe(ScanState.Complete);
+    expect(answers(s)).toBe("string:x | absent | absent");
+    const obj = '{"a":'.repeat(200) + "1" + "}".repeat(200);
+    expect(answers(scanWithLimits(obj, ["/a".repeat(200), "/a".repeat(199) + "/b"], l))).toBe("number:1:int | absent");
+    expect(parseJsonString(doc, l).ok).toBe(true);
+    expect(parseJsonString(obj, l).ok).toBe(true);
+  });
+
   it("limits the bytes fed before a decision", () => {
     const l = limits(8, 20, 100, 100);
     const s = JsonPointerScanner.create(pointers(["/t"]), l);
