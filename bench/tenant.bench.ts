@@ -80,32 +80,22 @@ function jwtAuthn(keys: string, options: { cache?: boolean; metadata?: boolean }
   };
 }
 
-function plugin(config: object): object {
+/** A Wasm filter running dist/<name>.wasm (root_id and vm_id = name) with an optional JSON configuration. */
+function wasmFilter(name: string, config: object | null): object {
   return {
     name: "envoy.filters.http.wasm",
     typed_config: {
       "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
       config: {
-        name: "tenant", root_id: "tenant",
-        vm_config: { vm_id: "tenant", runtime: "envoy.wasm.runtime.v8", code: { local: { filename: join(root, "dist", "tenant.wasm") } } },
-        configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: JSON.stringify(config) },
+        name, root_id: name,
+        vm_config: { vm_id: name, runtime: "envoy.wasm.runtime.v8", code: { local: { filename: join(root, "dist", `${name}.wasm`) } } },
+        ...(config ? { configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: JSON.stringify(config) } } : {}),
       },
     },
   };
 }
 
-function noopPlugin(): object {
-  return {
-    name: "envoy.filters.http.wasm",
-    typed_config: {
-      "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-      config: {
-        name: "noop", root_id: "noop",
-        vm_config: { vm_id: "noop", runtime: "envoy.wasm.runtime.v8", code: { local: { filename: join(root, "dist", "noop.wasm") } } },
-      },
-    },
-  };
-}
+const plugin = (config: object) => wasmFilter("tenant", config);
 
 function pluginConfig(keys: string, cacheSize: number, backend: string): object {
   return {
@@ -128,7 +118,7 @@ export async function run(): Promise<BenchRow[]> {
   const variants: Variant[] = [
     { name: "no filter", filters: [router] },
     // The floor of any Wasm filter: VM call-ins per stream, no work.
-    { name: "no-op Wasm plugin (dist/noop.wasm)", filters: [noopPlugin(), router] },
+    { name: "no-op Wasm plugin (dist/noop.wasm)", filters: [wasmFilter("noop", null), router] },
   ];
   for (const alg of ["RS256", "ES256"] as const) {
     variants.push(

@@ -7,23 +7,16 @@ export const WIRE_FIXED64: u32 = 1;
 export const WIRE_BYTES: u32 = 2;
 export const WIRE_FIXED32: u32 = 5;
 
+/** Length-delimited fields only (all Envoy's foreign-function arguments need), written in one exact-size buffer. */
 export class ProtoWriter {
-  private bytes: u8[] = [];
-
-  private varint(v: u64): void {
-    while (v >= 0x80) {
-      this.bytes.push(<u8>(v | 0x80));
-      v >>= 7;
-    }
-    this.bytes.push(<u8>v);
-  }
+  private fields: u32[] = [];
+  private parts: Uint8Array[] = [];
 
   /** A length-delimited field (bytes, string, or embedded message); proto3 skips empty ones. */
   bytesField(field: u32, data: Uint8Array): ProtoWriter {
     if (data.length == 0) return this;
-    this.varint((<u64>field << 3) | WIRE_BYTES);
-    this.varint(<u64>data.length);
-    for (let i = 0; i < data.length; i++) this.bytes.push(unchecked(data[i]));
+    this.fields.push(field);
+    this.parts.push(data);
     return this;
   }
 
@@ -32,10 +25,37 @@ export class ProtoWriter {
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.bytes.length);
-    for (let i = 0; i < this.bytes.length; i++) unchecked((out[i] = this.bytes[i]));
+    let size = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const n = <u64>this.parts[i].length;
+      size += varintLength((<u64>this.fields[i] << 3) | WIRE_BYTES) + varintLength(n) + <i32>n;
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = this.parts[i];
+      at = writeVarint(out, at, (<u64>this.fields[i] << 3) | WIRE_BYTES);
+      at = writeVarint(out, at, <u64>part.length);
+      out.set(part, at);
+      at += part.length;
+    }
     return out;
   }
+}
+
+function varintLength(v: u64): i32 {
+  let n = 1;
+  while (v >= 0x80) { v >>= 7; n++; }
+  return n;
+}
+
+function writeVarint(out: Uint8Array, at: i32, v: u64): i32 {
+  while (v >= 0x80) {
+    out[at++] = <u8>(v | 0x80);
+    v >>= 7;
+  }
+  out[at++] = <u8>v;
+  return at;
 }
 
 export class ProtoReader {
