@@ -74,7 +74,9 @@ export async function fuzzPlugin(p: PluginFuzz, shortRuns: number): Promise<{ ca
       { numRuns, seed, endOnFailure: true },
     );
   } catch (err) {
-    throw new Error(`${p.name} fuzz failed (replay with FUZZ_SEED=${seed}): ${(err as Error).message}`);
+    const cause = (err as Error & { cause?: unknown }).cause;
+    throw new Error(`${p.name} fuzz failed (replay with FUZZ_SEED=${seed}): ${(err as Error).message}` +
+      (cause ? `\ncaused by: ${cause instanceof Error ? cause.message : String(cause)}` : ""));
   }
   const memoryBytes = a.memoryBytes();
   if (p.maxMemoryBytes && memoryBytes > p.maxMemoryBytes) {
