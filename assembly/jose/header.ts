@@ -27,14 +27,18 @@ export class JoseHeader {
   ) {}
 }
 
-const LIMITS = headerLimits();
-
-function headerLimits(): JsonLimits {
+/**
+ * JSON limits for JOSE documents (headers, claims, key sets): duplicate members refused (RFC 7515 4,
+ * RFC 7519 4), nesting bounded by `maxDepth`; sizes are bounded by the token or key-set bound first.
+ */
+export function strictJsonLimits(maxDepth: i32): JsonLimits {
   const l = new JsonLimits();
-  l.maxDepth = 8;
+  l.maxDepth = maxDepth;
   l.rejectDuplicateKeys = true;
   return l;
 }
+
+const LIMITS = strictJsonLimits(8);
 
 function refuse(error: JoseError, detail: string, value: JsonValue | null = null, algText: string = "", kid: string | null = null): JoseHeader {
   return new JoseHeader(error, detail, value, algText, JwsAlg.Unknown, kid);

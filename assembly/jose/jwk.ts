@@ -227,6 +227,21 @@ function readMember(value: JsonValue, name: string): Member {
   return m;
 }
 
+/** The "crv" member; `problem` set when absent or not a string. */
+class Crv {
+  text: string = "";
+  problem: string = "";
+}
+
+function readCrv(value: JsonValue): Crv {
+  const c = new Crv();
+  const v = value.get("crv");
+  if (v === null) c.problem = "crv is required";
+  else if (!v.isString()) c.problem = "crv must be a string";
+  else c.text = v.asString()!;
+  return c;
+}
+
 function readOct(value: JsonValue, key: Jwk): string {
   const k = readMember(value, "k");
   if (k.problem.length > 0) return k.problem;
@@ -276,10 +291,9 @@ function readRsa(value: JsonValue, key: Jwk): string {
 }
 
 function readEc(value: JsonValue, key: Jwk): string {
-  const crvValue = value.get("crv");
-  if (crvValue === null) return "crv is required";
-  const crv = crvValue.asString();
-  if (crv === null) return "crv must be a string";
+  const crvMember = readCrv(value);
+  if (crvMember.problem.length > 0) return crvMember.problem;
+  const crv = crvMember.text;
   let curve: i32 = 0;
   if (crv == "P-256") curve = Curve.P256;
   else if (crv == "P-384") curve = Curve.P384;
@@ -301,10 +315,9 @@ function readEc(value: JsonValue, key: Jwk): string {
 }
 
 function readOkp(value: JsonValue, key: Jwk): string {
-  const crvValue = value.get("crv");
-  if (crvValue === null) return "crv is required";
-  const crv = crvValue.asString();
-  if (crv === null) return "crv must be a string";
+  const crvMember = readCrv(value);
+  if (crvMember.problem.length > 0) return crvMember.problem;
+  const crv = crvMember.text;
   if (crv == "X25519" || crv == "X448") return "crv " + quote(crv) + " is a key-agreement curve, not a signature curve";
   if (crv != "Ed25519") return "crv " + quote(crv) + " is not supported for OKP keys (Ed25519)";
   const x = readMember(value, "x");

@@ -12,7 +12,8 @@
 // Lookup for a token (jws.ts): keys whose kid equals the token's kid; when none has it (or the token has
 // no kid) keys without a kid, as Envoy's jwt_authn does; then only keys that allow the token's alg.
 
-import { JsonValue, JsonLimits, parseJson } from "../json";
+import { JsonValue, parseJson } from "../json";
+import { strictJsonLimits } from "./header";
 import { Jwk, JwkResult, KeyType, parseJwk } from "./jwk";
 
 export class JwksLimits {
@@ -90,10 +91,8 @@ export class JwkSet {
     if (bytes.length > limits.maxBytes) {
       return JwksResult.failure("key set is " + bytes.length.toString() + " bytes; at most " + limits.maxBytes.toString() + " accepted");
     }
-    const jsonLimits = new JsonLimits();
+    const jsonLimits = strictJsonLimits(8);
     jsonLimits.maxInputBytes = limits.maxBytes;
-    jsonLimits.maxDepth = 8;
-    jsonLimits.rejectDuplicateKeys = true;
     const parsed = parseJson(bytes, jsonLimits);
     if (!parsed.ok) return JwksResult.failure("key set is not valid JSON: " + parsed.message);
     return JwkSet.fromValue(parsed.value!, limits);

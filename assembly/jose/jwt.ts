@@ -9,7 +9,8 @@
 // exp is not required (Envoy's jwt_authn does not require it either); set requireExp to demand it.
 // Claims are checked only after the signature verified, so unauthenticated data never decides a reason.
 
-import { JsonValue, JsonLimits, parseJson } from "../json";
+import { JsonValue, parseJson } from "../json";
+import { strictJsonLimits } from "./header";
 import { JoseError, reasonCode } from "./errors";
 import { Jwk } from "./jwk";
 import { JwkSet } from "./jwks";
@@ -77,15 +78,8 @@ export class ClaimsCheck {
 
 const CLAIMS_OK = new ClaimsCheck(JoseError.None, "");
 
-/** Claims objects: no duplicate members (RFC 7519 4), modest nesting; size is bounded by the token bound. */
-const PAYLOAD_LIMITS = payloadLimits();
-
-function payloadLimits(): JsonLimits {
-  const l = new JsonLimits();
-  l.maxDepth = 32;
-  l.rejectDuplicateKeys = true;
-  return l;
-}
+/** Claims objects: no duplicate members, modest nesting; their size is bounded by the token bound. */
+const PAYLOAD_LIMITS = strictJsonLimits(32);
 
 /** Verifies a compact JWS and then its JWT claims. */
 export function verifyJwt(token: Uint8Array, keys: JwkSet, options: JwtOptions): JwtResult {

@@ -69,47 +69,33 @@ function numberText(x: f64): string {
   return protobufDouble(x);
 }
 
-/** JSON text of an object or array claim as Envoy prints it; null for other kinds. Iterative (any depth). */
-export function protobufJsonText(root: JsonValue): string | null {
-  if (!root.isObject() && !root.isArray()) return null;
+/** JSON text of an object or array claim as Envoy prints it; null for other kinds. */
+export function protobufJsonText(value: JsonValue): string | null {
+  if (!value.isObject() && !value.isArray()) return null;
   const parts = new Array<string>();
-  const open = new Array<JsonValue>();
-  const next = new Array<i32>();
-  let value = root;
-  while (true) {
-    switch (value.kind) {
-      case JsonKind.Null: parts.push("null"); break;
-      case JsonKind.Bool: parts.push(value.asBool() ? "true" : "false"); break;
-      case JsonKind.Number: parts.push(numberText(value.asNumber())); break;
-      case JsonKind.String: parts.push(protobufQuote(value.asString()!)); break;
-      default: {
-        parts.push(value.isObject() ? "{" : "[");
-        open.push(value);
-        next.push(0);
-      }
-    }
-    let found = false;
-    while (open.length > 0) {
-      const top = open.length - 1;
-      const container = unchecked(open[top]);
-      const index = unchecked(next[top]);
-      if (index < container.length) {
-        unchecked(next[top] = index + 1);
-        if (index > 0) parts.push(",");
-        if (container.isObject()) {
-          parts.push(protobufQuote(container.keyAt(index)!) + ":");
-          value = container.valueAt(index)!;
-        } else {
-          value = container.at(index)!;
-        }
-        found = true;
-        break;
-      }
-      parts.push(container.isObject() ? "}" : "]");
-      open.pop();
-      next.pop();
-    }
-    if (!found) break;
-  }
+  write(value, parts);
   return parts.join("");
+}
+
+// Recursive: claims come from parsed JSON, whose nesting the parser already bounded (JsonLimits.maxDepth).
+function write(value: JsonValue, parts: Array<string>): void {
+  switch (value.kind) {
+    case JsonKind.Null: parts.push("null"); return;
+    case JsonKind.Bool: parts.push(value.asBool() ? "true" : "false"); return;
+    case JsonKind.Number: parts.push(numberText(value.asNumber())); return;
+    case JsonKind.String: parts.push(protobufQuote(value.asString()!)); return;
+  }
+  const object = value.isObject();
+  parts.push(object ? "{" : "[");
+  for (let i = 0, n = value.length; i < n; i++) {
+    if (i > 0) parts.push(",");
+    if (object) {
+      parts.push(protobufQuote(value.keyAt(i)!));
+      parts.push(":");
+      write(value.valueAt(i)!, parts);
+    } else {
+      write(value.at(i)!, parts);
+    }
+  }
+  parts.push(object ? "}" : "]");
 }
