@@ -81,12 +81,19 @@ function lbVars(v: Variant): Record<string, string> {
   return { LB_POLICY: "RING_HASH", LB_CONFIG_FIELD: "ring_hash_lb_config", LB_CONFIG: JSON.stringify(v.ring) };
 }
 
-/** Which upstream answered: the echo server's name, or "status <n>" when none did. */
+/**
+ * Which upstream answered: the echo server's name, or "status <n>" when none did. A 503 is asked again (twice
+ * at most): Envoy can reuse a pooled connection the echo server is just closing, which says nothing about the
+ * choice of pod.
+ */
 async function upstreamFor(port: number, key: string): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/carts`, { headers: { "x-sticky-key": key } });
-  const text = await res.text();
-  if (res.status !== 200) return `status ${res.status}`;
-  return (JSON.parse(text) as { name: string }).name;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`http://127.0.0.1:${port}/carts`, { headers: { "x-sticky-key": key } });
+    const text = await res.text();
+    if (res.status === 503 && attempt < 2) continue;
+    if (res.status !== 200) return `status ${res.status}`;
+    return (JSON.parse(text) as { name: string }).name;
+  }
 }
 
 describe("sticky pick mode and stock Envoy choose the same pod", () => {
@@ -146,7 +153,8 @@ describe("sticky pick mode and stock Envoy choose the same pod", () => {
         // A constant answer would also "agree": the keys must actually spread over the pods.
         assert.equal(perPod.size, PODS, `only ${[...perPod.keys()].join(", ")} answered`);
         assert.ok(!perPod.has("status 599") && ![...perPod.keys()].some((k) => k.startsWith("status")));
-        assert.equal(await envoy.stat("wasmcustom.waymark.sticky.keys.from.header"), keys.length);
+        // Every key went through the plugin (a 503 asked again counts twice).
+        assert.ok((await envoy.stat("wasmcustom.waymark.sticky.keys.from.header"))! >= keys.length);
 
         // An ID minted for each pod comes home through both routes.
         for (let i = 0; i < PODS; i++) {
