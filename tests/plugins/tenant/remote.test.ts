@@ -82,8 +82,9 @@ describe("tenant: remote key sets", () => {
     host.advance(TIMEOUT_MS - 200);
     assert.equal(s.localReply, null, "still held before the timeout");
     host.advance(400);
-    assert.equal(s.localReply?.status, 401);
-    assert.equal(JSON.parse(s.localReply!.body).reason, "jwks_unavailable");
+    const reply = s.localReply as { status: number; body: string } | null; // re-read: the assertion above narrowed it
+    assert.equal(reply?.status, 401);
+    assert.equal(JSON.parse(reply!.body).reason, "jwks_unavailable");
     assert.equal(s.upstream.headers, null);
   });
 
