@@ -10,6 +10,7 @@ const cliDir = join(dirname(fileURLToPath(import.meta.url)), "..", "cli");
 /** "command subcommand" -> module file in cli/, with a one-line summary for the usage text. */
 const COMMANDS = {
   "jws verify": { file: "jws-verify.mjs", summary: "verify a compact JWS with a JWK or JWKS (--jwk <file> <jws> | --batch <file.jsonl>)" },
+  validate: { file: "validate.mjs", summary: "check a plugin configuration: the plugin's own load-time rules (its .wasm) and its JSON Schema" },
 };
 
 function usage() {

@@ -1,5 +1,6 @@
-// `npm run demo` (scripts/demo.mjs -> mesh/demo.ts) in the test suite: a fresh mesh on free ports, every scenario
-// of mesh/topology.ts once, expected vs observed routing. It must exit 0 with every scenario passed; a scenario
+// `npm run demo` in the test suite: mesh/demo.ts (what scripts/demo.mjs runs after installing and building, which
+// `npm test` has done already): a fresh mesh on free ports, every scenario of mesh/topology.ts once, expected vs
+// observed routing. It must exit 0 with every scenario passed; a scenario
 // may be skipped only when its plugin has no source in plugins/ at all (a plugin that exists must be built and used).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +12,7 @@ import { scenarios } from "../../mesh/topology.ts";
 
 test("npm run demo: every scenario routes as the topology says", { timeout: 120_000 }, async () => {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, "scripts", "demo.mjs")], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "mesh", "demo.ts")], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
