@@ -50,6 +50,12 @@ export interface HostOptions {
   clusters?: string[];
   onHttpCall?: CallHandler;
   foreignFunctions?: Record<string, ForeignFunction>;
+  /**
+   * Envoy's `allow_on_headers_stop_iteration`: when true, a StopIteration from a headers callback holds the
+   * headers but body chunks still reach the plugin (Continue from the body or trailers callback releases both).
+   * When false (Envoy's default), StopIteration becomes StopAllIterationAndWatermark: the body waits too.
+   */
+  allowOnHeadersStopIteration?: boolean;
   /** Envoy's per-stream buffer limit: a buffered request body beyond it gets 413 (default 1 MiB). */
   bufferLimitBytes?: number;
   /** Start time of the host clock in ms since the epoch (default: now). The clock only moves with advance(). */
@@ -118,7 +124,7 @@ export class ProxyWasmHost {
   trapped: WasmTrap | null = null;
 
   private exports!: Exports;
-  private readonly options: HostOptions;
+  readonly options: HostOptions;
   private readonly pluginConfig: Uint8Array;
   private readonly vmConfig: Uint8Array;
   private readonly metricsById = new Map<number, { name: string; type: MetricType; value: bigint }>();
@@ -655,6 +661,8 @@ interface Direction {
   /** True while the filter holds the stream (a Stop action not yet resumed). */
   paused: boolean;
   headersPaused: boolean;
+  /** Headers are held but the body still flows to the plugin (allow_on_headers_stop_iteration). */
+  bodyFlows: boolean;
   forwarded: Forwarded;
 }
 
@@ -663,7 +671,7 @@ const EMPTY = new Uint8Array(0);
 function newDirection(): Direction {
   return {
     headers: new HeaderMap(), trailers: new HeaderMap(), buffered: EMPTY, queued: [], queuedEnd: false,
-    paused: false, headersPaused: false, forwarded: { headers: null, body: EMPTY, trailers: null, ended: false },
+    paused: false, headersPaused: false, bodyFlows: false, forwarded: { headers: null, body: EMPTY, trailers: null, ended: false },
   };
 }
 
@@ -816,10 +824,7 @@ export class HttpStream {
     if (this.localReply) return Status.Ok;
     if (!dir.paused) return Status.Ok;
     dir.paused = false;
-    if (dir.headersPaused) {
-      dir.headersPaused = false;
-      dir.forwarded.headers = dir.headers;
-    }
+    this.releaseHeldHeaders(dir);
     // What the filter held goes on; body that queued behind held headers is delivered next, as Envoy does.
     dir.forwarded.body = concat(dir.forwarded.body, dir.buffered);
     dir.buffered = new Uint8Array(0);
@@ -875,21 +880,30 @@ export class HttpStream {
     } else {
       dir.paused = true;
       dir.headersPaused = true;
+      dir.bodyFlows = action === HeadersAction.StopIteration && this.host.options.allowOnHeadersStopIteration === true;
       dir.forwarded.ended = false;
     }
     if (endOfStream && !dir.paused) dir.forwarded.ended = true;
     return action;
   }
 
+  /** A Continue from a body or trailers callback also releases headers held with StopIteration. */
+  private releaseHeldHeaders(dir: Direction): void {
+    if (!dir.headersPaused) return;
+    dir.headersPaused = false;
+    dir.bodyFlows = false;
+    dir.forwarded.headers = dir.headers;
+  }
+
   private deliverBody(dir: Direction, type: BufferType, chunk: Uint8Array, endOfStream: boolean): number | undefined {
     if (this.localReply) return undefined;
-    if (dir.headersPaused) {
+    if (dir.headersPaused && !dir.bodyFlows) {
       dir.queued.push(chunk);
       dir.queuedEnd ||= endOfStream;
       return undefined;
     }
     dir.buffered = concat(dir.buffered, chunk);
-    const limit = this.host["options"].bufferLimitBytes ?? 1 << 20;
+    const limit = this.host.options.bufferLimitBytes ?? 1 << 20;
     if (type === BufferType.HttpRequestBody && dir.buffered.length > limit) {
       this.localReply = { status: 413, details: "request_payload_too_large", body: "Payload Too Large",
         bodyBytes: utf8Encoder.encode("Payload Too Large"), headers: [], grpcStatus: -1 };
@@ -900,6 +914,7 @@ export class HttpStream {
     if (this.localReply) return action;
     if (action === BodyAction.Continue) {
       dir.paused = false;
+      this.releaseHeldHeaders(dir);
       dir.forwarded.body = concat(dir.forwarded.body, dir.buffered);
       dir.buffered = new Uint8Array(0);
       if (endOfStream) dir.forwarded.ended = true;
@@ -915,6 +930,8 @@ export class HttpStream {
     const action = this.record(callback, this.host.call(callback, this.contextId, dir.trailers.size));
     if (this.localReply) return action;
     if (action === 0) {
+      dir.paused = false;
+      this.releaseHeldHeaders(dir);
       dir.forwarded.body = concat(dir.forwarded.body, dir.buffered);
       dir.buffered = new Uint8Array(0);
       dir.forwarded.trailers = dir.trailers;
