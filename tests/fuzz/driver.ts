@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { ProxyWasmHost, HeaderInput } from "../harness/index.ts";
 
-export interface FuzzRequest { headers: Array<[string, string | Uint8Array]>; chunks: Uint8Array[]; path?: string; method?: string }
+export interface FuzzRequest { headers: Array<[string, string | Uint8Array]>; chunks: ReadonlyArray<Uint8Array>; path?: string; method?: string }
 
 export interface Outcome {
   status: number;
