@@ -123,7 +123,7 @@ export class StickyStream extends HttpContext {
       let value: string | null = null;
       switch (source.kind) {
         case SourceKind.Header: value = requestHeaders.get(source.name); break;
-        case SourceKind.Cookie: value = cookieValue(this.cookieHeaders(), source.name); break;
+        case SourceKind.Cookie: value = this.cookie(source.name); break;
         case SourceKind.Query: value = queryParameterValue(this.path, source.name); break;
         case SourceKind.Path: value = source.template!.match(this.path); break;
         default: {
@@ -149,13 +149,21 @@ export class StickyStream extends HttpContext {
     return null;
   }
 
-  /** Every cookie header (Envoy's cookie policy reads them all); one cheap lookup first, as most have none. */
-  private cookieHeaders(): string[] {
-    const cached = this.cookies;
-    if (cached !== null) return cached;
-    const c = requestHeaders.get("cookie") === null ? new Array<string>() : requestHeaders.values("cookie");
-    this.cookies = c;
-    return c;
+  /**
+   * Envoy's cookie policy value: the first cookie of that name over every cookie header in order. The first
+   * header alone is one cheap lookup and usually the only one; the full list is fetched only when needed.
+   */
+  private cookie(name: string): string | null {
+    const first = requestHeaders.get("cookie");
+    if (first === null) return null;
+    const inFirst = cookieValue([first], name);
+    if (inFirst !== null) return inFirst;
+    let all = this.cookies;
+    if (all === null) {
+      all = requestHeaders.values("cookie");
+      this.cookies = all;
+    }
+    return all.length > 1 ? cookieValue(all.slice(1), name) : null;
   }
 
   /** Found / Absent for a body source, Pending while more body is needed. Starts the scanner on first use. */
