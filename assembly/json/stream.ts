@@ -114,7 +114,8 @@ function isWhitespace(c: u32): bool {
   return c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09;
 }
 
-const LITERALS = "truefalsenull";
+/** "true", "false" and "null" back to back (offsets 0, 4 and 9), for byte-wise matching. */
+const LITERALS = memory.data<u8>([0x74, 0x72, 0x75, 0x65, 0x66, 0x61, 0x6C, 0x73, 0x65, 0x6E, 0x75, 0x6C, 0x6C]);
 
 export class JsonPointerScanner {
   private set: JsonPointerSet;
@@ -338,6 +339,23 @@ export class JsonPointerScanner {
         }
       }
 
+      if (mode == M_NUMBER && this.captureMask == 0) {
+        const ns = this.numberState;
+        if (ns == N_INT || ns == N_FRAC || ns == N_EXP) {
+          // Fast path: digits of a number nobody captures; a byte that cannot continue any number
+          // ends it here, anything else ('.', 'e', a sign, an error) goes to scanNumber.
+          while (c - 0x30 < 10) {
+            if (++i == stop) break;
+            c = <u32>load<u8>(base + i);
+          }
+          if (i == stop) break;
+          if (c != 0x2E && (c | 0x20) != 0x65 && c != 0x2B && c != 0x2D) {
+            mode = depth == 0 ? M_DONE : M_AFTER;
+            continue;
+          }
+        }
+      }
+
       if (mode == M_STRING || mode == M_NUMBER) {
         // The general string / number automata (escapes, UTF-8, captures, key matching).
         this.mode = mode;
@@ -351,9 +369,9 @@ export class JsonPointerScanner {
       if (mode == M_LITERAL) {
         // Checked before whitespace: "n ull" is not null.
         const at = this.literalAt;
-        if (c != <u32>LITERALS.charCodeAt(at)) {
+        if (c != <u32>load<u8>(LITERALS + <usize>at)) {
           const end = this.literalEnd;
-          this.fail(JsonError.UnexpectedCharacter, i, c, "expected '" + LITERALS.substring(end == 4 ? 0 : end == 9 ? 4 : 9, end) + "'");
+          this.fail(JsonError.UnexpectedCharacter, i, c, "expected '" + (end == 4 ? "true" : end == 9 ? "false" : "null") + "'");
           break;
         }
         i++;
