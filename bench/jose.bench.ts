@@ -108,8 +108,8 @@ function pairedMin(a: () => unknown, b: () => unknown, iterations: number, round
 }
 
 /** A typical access token: header with kid, a dozen claims. */
-function tokenFor(alg: string, sign: (input: Buffer) => Buffer): { token: Buffer; input: Buffer; sig: Buffer } {
-  const header = { alg, typ: "JWT", kid: "2024-06-key-1" };
+function tokenFor(alg: string, sign: (input: Buffer) => Buffer, kid = "2024-06-key-1"): { token: Buffer; input: Buffer; sig: Buffer } {
+  const header = { alg, typ: "JWT", kid };
   const claims = {
     iss: "https://issuer.example.com", sub: "tenant-42/user-1234567890", aud: "waymark", exp: 2000000000, iat: 1700000000,
     nbf: 1700000000, jti: "6f1c2a9e-5b3d-4f7a-9c1e-2d8b7a6f5e4d", tenant: "acme", org: { tenant_id: "acme", region: "eu-west" },
@@ -118,6 +118,25 @@ function tokenFor(alg: string, sign: (input: Buffer) => Buffer): { token: Buffer
   const input = Buffer.from(`${b64(JSON.stringify(header))}.${b64(JSON.stringify(claims))}`);
   const sig = sign(input);
   return { token: Buffer.from(`${input}.${b64(sig)}`), input, sig };
+}
+
+/**
+ * HS256 with the header cache defeated: five tokens with five kids in turn (the cache keeps four
+ * header texts), so every verification decodes and parses its header. The figure a deployment sees
+ * when its tokens do not share headers.
+ */
+function coldHeaders(wasm: JoseTool): BenchRow {
+  const keys = Array.from({ length: 5 }, (_, i) => ({ kid: `key-${i}`, secret: nodeCrypto.randomBytes(32) }));
+  const handle = wasm.keySetLoad(JSON.stringify({ keys: keys.map((k) => ({ kty: "oct", kid: k.kid, k: b64(k.secret) })) }));
+  const signed = keys.map((k) => ({ ...tokenFor("HS256", (input) => nodeCrypto.createHmac("sha256", k.secret).update(input).digest(), k.kid), secret: k.secret }));
+  for (const t of signed) if (wasm.verifyTokenBytes(handle, t.token) !== 0) throw new Error("HS256 cold: wasm refused a valid token");
+  let i = 0, j = 0;
+  const [ns, baselineNs] = pairedMin(
+    () => wasm.verifyTokenBytes(handle, signed[i++ % 5].token),
+    () => { const t = signed[j++ % 5]; return nodeCrypto.timingSafeEqual(nodeCrypto.createHmac("sha256", t.secret).update(t.input).digest(), t.sig); },
+    4000,
+  );
+  return { name: "HS256 token, every header decoded and parsed (cache defeated), wasm vs node", ns, baselineNs };
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -137,6 +156,7 @@ export async function run(): Promise<BenchRow[]> {
     const note = c.goal ? `goal ${c.goal}x: ${ratio <= c.goal ? "met" : "MISSED"}` : undefined;
     rows.push({ name: `${c.alg} token (${token.length} B) verify incl. parsing, wasm vs node`, ns, baselineNs, note });
   }
+  rows.push(coldHeaders(wasm));
   wasm.keySetsClear();
   return rows;
 }
