@@ -44,7 +44,7 @@ export function describeByte(c: u32): string {
 }
 
 /** Two upper-case hex digits of the low byte of `c`. */
-export function hex2(c: u32): string {
+function hex2(c: u32): string {
   const digits = "0123456789ABCDEF";
   return digits.charAt((c >> 4) & 15) + digits.charAt(c & 15);
 }
