@@ -2,7 +2,7 @@
 // same engine Envoy embeds), next to the no-op plugin on the same requests. Table builds and raw lookups
 // are measured by bench/hash.bench.ts. Run alone: node --import tsx bench/sticky.bench.ts
 import { ProxyWasmHost, HttpStream } from "../tests/harness/index.ts";
-import { STICKY_WASM, NOOP_WASM, ensureBuilt, patchHarnessMemoryViews, sendBodyWhileHeadersHeld } from "../tests/plugins/sticky/support.ts";
+import { STICKY_WASM, NOOP_WASM, ensureBuilt } from "../tests/plugins/sticky/support.ts";
 import type { BenchRow } from "./measure.ts";
 
 /**
@@ -42,7 +42,8 @@ const PODS = Array.from({ length: 20 }, (_, i) => ({ address: `10.0.${i >> 8}.${
 const SOURCES = [{ header: "x-cart-id" }, { cookie: "cart" }, { query: "cart" }, { path: "/api/carts/{cart}/items" }, { body: "/cart/id" }];
 
 async function host(wasm: string, rootId: string, config?: object): Promise<ProxyWasmHost> {
-  const h = new ProxyWasmHost({ wasm, rootId, pluginConfig: config, logLevel: "warn" });
+  // Body keys need Envoy's allow_on_headers_stop_iteration, as envoy-configs/sticky.yaml sets it.
+  const h = new ProxyWasmHost({ wasm, rootId, pluginConfig: config, logLevel: "warn", allowOnHeadersStopIteration: true });
   const started = await h.start();
   if (!started.ok) throw new Error(`${rootId} did not start: ${JSON.stringify(started.logs)}`);
   return h;
@@ -63,14 +64,13 @@ function withBody(h: ProxyWasmHost): () => void {
   return () => {
     const s: HttpStream = h.openStream();
     s.sendRequestHeaders(headers, false);
-    sendBodyWhileHeadersHeld(s, body, true);
+    s.sendRequestBody(body, true);
     s.close();
   };
 }
 
 export async function run(): Promise<BenchRow[]> {
   ensureBuilt();
-  patchHarnessMemoryViews();
   const rows: BenchRow[] = [];
   const noop = await host(NOOP_WASM, "noop");
   const pick = await host(STICKY_WASM, "sticky", { key: SOURCES, pods: PODS, id: { prefix: "cart-" }, dc: { local: "dc1", peers: { dc2: "gw-dc2" } } });

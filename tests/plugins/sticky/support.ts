@@ -56,77 +56,30 @@ export async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: 
   return out;
 }
 
-// ---- harness gaps, bridged here until tests/harness models them (reported to the harness owner) ----
+// ---- harness hosts running the plugin ----
 
-import { ProxyWasmHost, HttpStream, BodyAction, HeadersAction } from "../../harness/index.ts";
-
-/**
- * The harness caches a DataView of module memory and tests `view.byteLength` to notice growth, but a
- * DataView over a detached buffer throws on byteLength: a plugin whose memory grows after the first host
- * call (the 256 KiB Maglev table does) traps in the harness. Checking the buffer instead is safe.
- */
-export function patchHarnessMemoryViews(): void {
-  const proto = ProxyWasmHost.prototype as unknown as object;
-  Object.defineProperty(proto, "view", {
-    configurable: true,
-    get(this: { viewCache: DataView; memCache: Uint8Array; exports: { memory: WebAssembly.Memory } }) {
-      if (this.viewCache.buffer.byteLength === 0) {
-        this.memCache = new Uint8Array(this.exports.memory.buffer);
-        this.viewCache = new DataView(this.exports.memory.buffer);
-      }
-      return this.viewCache;
-    },
-  });
-}
-
-interface HeldDirection { headers: unknown; headersPaused: boolean; forwarded: { headers: unknown } }
+import { ProxyWasmHost } from "../../harness/index.ts";
 
 /**
- * Envoy with `allow_on_headers_stop_iteration: true` (what envoy-configs/sticky.yaml sets) hands body
- * chunks to a filter whose headers callback returned StopIteration, and continues the headers when a body
- * callback returns Continue. The harness holds such bodies back instead; this delivers them as Envoy does.
+ * A harness host running dist/sticky.wasm with `config`. `allowOnHeadersStopIteration` defaults to true, as
+ * envoy-configs/sticky.yaml sets it (body keys need it); pass false for Envoy's default.
  */
-export function sendBodyWhileHeadersHeld(stream: HttpStream, chunk: string | Uint8Array, endOfStream: boolean): number | undefined {
-  const dir = (stream as unknown as { request: HeldDirection }).request;
-  const headersAction = [...stream.actions].reverse().find((a) => a.callback === "proxy_on_request_headers")?.action;
-  const held = dir.headersPaused && headersAction === HeadersAction.StopIteration;
-  if (held) dir.headersPaused = false;
-  const action = stream.sendRequestBody(chunk, endOfStream);
-  if (held) {
-    if (action === BodyAction.Continue) dir.forwarded.headers = dir.headers;
-    else dir.headersPaused = true;
-  }
-  return action;
-}
-
-/** As sendBodyWhileHeadersHeld, for trailers ending a body the plugin is reading. */
-export function sendTrailersWhileHeadersHeld(stream: HttpStream, trailers: Record<string, string>): number | undefined {
-  const dir = (stream as unknown as { request: HeldDirection }).request;
-  const action = stream.sendRequestTrailers(trailers);
-  if (dir.headersPaused && action === 0) {
-    dir.headersPaused = false;
-    dir.forwarded.headers = dir.headers;
-  }
-  return action;
-}
-
-async function startSticky(config: object | string): Promise<{ host: ProxyWasmHost; ok: boolean }> {
+async function startSticky(config: object | string, allowOnHeadersStopIteration: boolean): Promise<{ host: ProxyWasmHost; ok: boolean }> {
   ensureBuilt();
-  patchHarnessMemoryViews();
-  const host = new ProxyWasmHost({ wasm: STICKY_WASM, rootId: "sticky", pluginConfig: config });
+  const host = new ProxyWasmHost({ wasm: STICKY_WASM, rootId: "sticky", pluginConfig: config, allowOnHeadersStopIteration });
   return { host, ok: (await host.start()).ok };
 }
 
-/** A started harness host running dist/sticky.wasm with `config`; throws with the logs when it refuses. */
-export async function stickyHost(config: object | string): Promise<ProxyWasmHost> {
-  const { host, ok } = await startSticky(config);
+/** A started host; throws with the logs when the plugin refuses `config`. */
+export async function stickyHost(config: object | string, allowOnHeadersStopIteration = true): Promise<ProxyWasmHost> {
+  const { host, ok } = await startSticky(config, allowOnHeadersStopIteration);
   if (!ok) throw new Error(`sticky refused its configuration: ${JSON.stringify(host.logs)}`);
   return host;
 }
 
 /** The error line a configuration is refused with ("" when it is accepted). */
 export async function refusal(config: object | string): Promise<string> {
-  const { host, ok } = await startSticky(config);
+  const { host, ok } = await startSticky(config, true);
   if (ok) return "";
   const errors = host.logsAt("error");
   if (errors.length !== 1) throw new Error(`expected exactly one error line, got ${JSON.stringify(host.logs)}`);
