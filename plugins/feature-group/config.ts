@@ -120,7 +120,8 @@ export function countryCode(s: string): string {
   const a = s.charCodeAt(0) | 0x20;
   const b = s.charCodeAt(1) | 0x20;
   if (a < 0x61 || a > 0x7a || b < 0x61 || b > 0x7a) return "";
-  return s.toUpperCase();
+  // Already upper case (the usual spelling): no new string.
+  return (s.charCodeAt(0) & 0x20) == 0 && (s.charCodeAt(1) & 0x20) == 0 ? s : s.toUpperCase();
 }
 
 function slotFor(c: FeatureGroupConfig, name: string): i32 {
@@ -174,13 +175,15 @@ function readGeoSettings(top: Fields, c: FeatureGroupConfig, errors: ConfigError
       errors.fail(e.at("region"), nameRule(true));
       return;
     }
-    const key = country + "/" + region.toUpperCase();
+    // Few distinct locations, many prefixes: look the location up without building strings when possible.
+    const upperRegion = region.length > 0 ? region.toUpperCase() : "";
+    const key = upperRegion.length > 0 ? country + "/" + upperRegion : country;
     let location: i32;
     if (locationIndex.has(key)) {
       location = locationIndex.get(key);
     } else {
       location = g.locations.length;
-      g.locations.push(new Location(country, region.toUpperCase()));
+      g.locations.push(new Location(country, upperRegion));
       locationIndex.set(key, location);
     }
     if (!builder.add(prefix, <u32>location)) {

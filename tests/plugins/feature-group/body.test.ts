@@ -202,12 +202,13 @@ describe("Envoy without allow_on_headers_stop_iteration (the harness default)", 
     const stream = host.openStream();
     assert.equal(stream.sendRequestHeaders({ ...JSON_POST, "x-fallback": "1" }), HeadersAction.StopIteration);
     stream.sendRequestBody('{"customer":{"segment":"loyal"}}', true);
-    assert.equal(stream.upstream.headers, null, "still held");
+    const forwarded = () => stream.upstream.headers;
+    assert.equal(forwarded(), null, "still held");
     host.advance(100);
-    assert.equal(stream.upstream.headers, null, "still within body_wait_ms");
+    assert.equal(forwarded(), null, "still within body_wait_ms");
     host.advance(150);
     await host.idle();
-    assert.equal(stream.upstream.headers?.value("x-feature-group"), "fallback");
+    assert.equal(forwarded()?.value("x-feature-group"), "fallback");
     assert.equal(Buffer.from(stream.upstream.body).toString(), '{"customer":{"segment":"loyal"}}');
     assert.equal(counters(host)["rule_skipped.body_not_delivered"], 1);
     assert.equal(host.logsAt("warn").filter((m) => m.includes("allow_on_headers_stop_iteration")).length, 1);
