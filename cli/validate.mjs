@@ -97,6 +97,13 @@ async function checkPlugin(plugin, text) {
   return { valid: started.ok, messages: started.ok ? [] : errors.length ? errors : ["refused the configuration without logging why"] };
 }
 
+/** Both checks of one configuration text (dist/<plugin>.wasm must exist). */
+export async function validateConfig(plugin, text) {
+  const schema = await checkSchema(plugin, text);
+  const wasm = await checkPlugin(plugin, text);
+  return { valid: schema.valid && wasm.valid, schema, wasm };
+}
+
 export async function main(args) {
   const json = args.includes("--json");
   const rest = args.filter((a) => a !== "--json");
@@ -121,9 +128,7 @@ export async function main(args) {
     return 2;
   }
 
-  const schema = await checkSchema(plugin, text);
-  const wasm = await checkPlugin(plugin, text);
-  const valid = schema.valid && wasm.valid;
+  const { valid, schema, wasm } = await validateConfig(plugin, text);
   if (json) {
     process.stdout.write(JSON.stringify({ plugin, valid, plugin_check: wasm, schema_check: schema }) + "\n");
     return valid ? 0 : 1;

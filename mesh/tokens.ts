@@ -3,6 +3,7 @@
 //
 //   node --import tsx mesh/tokens.ts            prints a token per demo tenant (acme, globex, dev-team)
 //   node --import tsx mesh/tokens.ts globex     prints that tenant's token only
+//   node --import tsx mesh/tokens.ts --jwks     prints the public JWKS
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateKeyPair, exportJWK, importJWK, SignJWT, type JWK } from "jose";
@@ -60,7 +61,9 @@ export function tamper(token: string): string {
   return token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === "--jwks") {
+  console.log(JSON.stringify(await jwksDocument()));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const wanted = process.argv.slice(2);
   for (const t of TENANTS) {
     if (wanted.length && !wanted.includes(t.tenant)) continue;
