@@ -473,7 +473,7 @@ function readOverrides(top: Fields, c: FeatureGroupConfig, errors: ConfigErrors)
     const path = itemPath("overrides", i);
     const f = Fields.of(unchecked(list[i]), path, errors, ["header", "when"]);
     if (f === null) return;
-    const header = headerName(f, "header", "", true);
+    const header = headerName(f, "header", "", false);
     if (errors.failed) return;
     for (let k = 0; k < c.overrides.length; k++) {
       if (unchecked(c.overrides[k]).header == header) {

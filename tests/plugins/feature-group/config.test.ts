@@ -90,6 +90,7 @@ describe("feature-group configuration", () => {
     ["cidr mapped duplicate", { geo: { cidrs: [{ prefix: "10.0.0.0/8", country: "DE" }, { prefix: "::ffff:10.0.0.0/104", country: "AT" }] } },
       "geo.cidrs[1].prefix: same prefix as geo.cidrs[0]"],
     ["country header bad", { geo: { country_header: "" } }, "geo.country_header: must be a header name"],
+    ["override of a pseudo-header", { overrides: [{ header: ":path", when: { header: { name: "a", present: true } } }] }, "overrides[0].header: must be a header name"],
     ["override without when", { overrides: [{ header: "x-sandbox" }] }, "overrides[0].when: required"],
     ["override empty when", { overrides: [{ header: "x-sandbox", when: {} }] }, "overrides[0].when: needs at least one condition"],
     ["override body", { overrides: [{ header: "x-sandbox", when: { body: { pointer: "/a", exists: true } } }] }, "overrides[0].when.body: not supported here"],
