@@ -125,8 +125,10 @@ export function packageAll({ registry = "ghcr.io/waymark", tag = "0.1.0", out = 
       const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--only", `plugins/${plugin}`, "--quiet"], { cwd: root, stdio: "inherit" });
       if (build.status !== 0 || !existsSync(wasmFile)) throw new Error(`dist/${plugin}.wasm is not built and could not be`);
     }
-    const image = writeImageLayout(plugin, readFileSync(wasmFile), join(out, "oci", `waymark-${plugin}`), tag);
-    image.reference = `${registry}/waymark-${plugin}:${tag}`;
+    const image = {
+      ...writeImageLayout(plugin, readFileSync(wasmFile), join(out, "oci", `waymark-${plugin}`), tag),
+      reference: `${registry}/waymark-${plugin}:${tag}`,
+    };
     images.push(image);
     vars[placeholder(plugin, "IMAGE")] = image.reference;
     vars[placeholder(plugin, "SHA256")] = image.manifestDigest.slice("sha256:".length);

@@ -7,14 +7,17 @@ import { join } from "node:path";
 import { root, ensureNodeModules, ensureEnvoy } from "./ensure.mjs";
 
 const t0 = Date.now();
+const seconds = (from) => ((Date.now() - from) / 1000).toFixed(1);
 ensureNodeModules();
 ensureEnvoy();
+const t1 = Date.now();
 const { ensureMeshBuilt } = await import("../mesh/prepare.mjs");
 const failed = await ensureMeshBuilt();
 if (failed.length) {
   console.error(`npm start: building ${failed.join(", ")} failed (see above)`);
   process.exit(1);
 }
+console.error(`npm start: install ${((t1 - t0) / 1000).toFixed(1)} s, build ${seconds(t1)} s; starting the mesh...`);
 
 const run = spawn(process.execPath, ["--import", "tsx", join(root, "mesh", "run.ts"), ...process.argv.slice(2)], {
   cwd: root, stdio: "inherit", env: { ...process.env, WAYMARK_T0: String(t0) },
