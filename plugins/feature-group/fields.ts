@@ -126,6 +126,10 @@ export class Fields {
     const v = this.object.get(key);
     if (v === null) return [];
     if (v.isObject()) return [v];
+    if (!v.isArray()) {
+      this.errors.fail(this.at(key), "must be an object or an array of objects");
+      return [];
+    }
     return this.array(key, max);
   }
 }

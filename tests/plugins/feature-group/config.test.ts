@@ -41,6 +41,7 @@ describe("feature-group configuration", () => {
     ["bad group name", rule({ group: "a b" }), "rules[0].group: must be 1 to 64 letters, digits, '-' or '_'"],
     ["group with a dot", rule({ group: "a.b" }), "rules[0].group: must be 1 to 64 letters"],
     ["unknown rule field", rule({ cookie: {} }), "rules[0].cookie: unknown field"],
+    ["header not an object", rule({ header: "x-a" }), "rules[0].header: must be an object or an array of objects"],
     ["header without test", rule({ header: { name: "x-a" } }), "rules[0].header: needs exactly one of equals, prefix, present"],
     ["header with two tests", rule({ header: { name: "x-a", equals: "1", prefix: "1" } }), "rules[0].header: needs exactly one of"],
     ["header list item", rule({ header: [{ name: "x-a", present: true }, { name: "x a", present: true }] }), "rules[0].header[1].name: must be a header name"],
