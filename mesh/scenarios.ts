@@ -14,13 +14,7 @@ export interface Context {
 }
 
 /** What a request reached: the fields of Expect, as observed. */
-export interface Observed {
-  status: number;
-  service?: string;
-  version?: string;
-  pod?: string;
-  dc?: string;
-  namespace?: string;
+export interface Observed extends Pick<Expect, "status" | "service" | "version" | "pod" | "dc" | "namespace"> {
   tenant: string | null;
   group: string | null;
   seen: Record<string, string | null>;

