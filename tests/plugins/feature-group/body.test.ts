@@ -196,9 +196,9 @@ describe("holding only when needed", () => {
   });
 });
 
-describe("Envoy without allow_on_headers_stop_iteration (the harness default)", () => {
+describe("Envoy without allow_on_headers_stop_iteration", () => {
   it("the body never arrives while the headers are held: after body_wait_ms the request goes on without the body rules", async () => {
-    const host = await startPlugin({ ...CONFIG, body_wait_ms: 200 });
+    const host = await startPlugin({ ...CONFIG, body_wait_ms: 200 }, { allowOnHeadersStopIteration: false });
     const stream = host.openStream();
     assert.equal(stream.sendRequestHeaders({ ...JSON_POST, "x-fallback": "1" }), HeadersAction.StopIteration);
     stream.sendRequestBody('{"customer":{"segment":"loyal"}}', true);

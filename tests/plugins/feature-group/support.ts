@@ -1,9 +1,8 @@
-// Shared pieces of the feature-group harness tests: the plugin, its example configuration, and a request
-// driver that plays Envoy with `allow_on_headers_stop_iteration: true` (the harness plays the default, where a
-// headers StopIteration becomes StopAllIterationAndWatermark and the body waits behind the held headers).
+// Shared pieces of the feature-group harness tests: the plugin, the configurations of envoy-configs/, and a small
+// request driver.
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { ProxyWasmHost, HttpStream, HeadersAction, BodyAction, TrailersAction } from "../../harness/index.ts";
+import { ProxyWasmHost, HttpStream } from "../../harness/index.ts";
 import type { HeaderInput, Properties, HostOptions } from "../../harness/index.ts";
 import { parse as parseYaml } from "yaml";
 import { root } from "../../../scripts/ensure.mjs";
@@ -33,8 +32,12 @@ export const EXAMPLE_CONFIG = envoyPluginConfig("feature-group.yaml", "feature-g
 /** The internal gateway's configuration (envoy-configs/feature-group-internal.yaml). */
 export const INTERNAL_CONFIG = envoyPluginConfig("feature-group-internal.yaml", "feature-group-internal");
 
+/**
+ * The plugin under the harness, playing Envoy with `allow_on_headers_stop_iteration: true` as the envoy-configs
+ * set it (held headers, body still flowing to the plugin) unless the options say otherwise.
+ */
 export async function startPlugin(config: unknown, options: Partial<HostOptions> = {}): Promise<ProxyWasmHost> {
-  const host = new ProxyWasmHost({ wasm: WASM, rootId: ROOT_ID, pluginConfig: config as object, ...options });
+  const host = new ProxyWasmHost({ wasm: WASM, rootId: ROOT_ID, pluginConfig: config as object, allowOnHeadersStopIteration: true, ...options });
   const started = await host.start();
   if (!started.ok) throw new Error(`feature-group refused its configuration: ${JSON.stringify(started.logs)}`);
   return host;
@@ -49,59 +52,29 @@ export async function configError(config: unknown): Promise<string> {
   return line.replace(/^feature-group: invalid configuration: /, "");
 }
 
-interface Direction { headers: unknown; paused: boolean; headersPaused: boolean; forwarded: { headers: unknown } }
-
-/**
- * One request as Envoy runs it with allow_on_headers_stop_iteration: true: a StopIteration from the headers
- * callback holds the headers but still hands body chunks to the filter; the headers go on when the filter
- * continues (a Continue from a body or trailers callback, or continueStream).
- */
+/** One request: headers, body chunks, trailers, and what went upstream. */
 export class Request {
   readonly stream: HttpStream;
-  private heldHeaders = false;
 
   constructor(readonly host: ProxyWasmHost, properties: Properties = {}) {
     this.stream = host.openStream({ properties });
   }
 
-  private get direction(): Direction {
-    return (this.stream as unknown as { request: Direction }).request;
-  }
-
   headers(headers: HeaderInput, endOfStream = false): number | undefined {
-    const action = this.stream.sendRequestHeaders(headers, endOfStream);
-    if (action === HeadersAction.StopIteration) {
-      this.heldHeaders = true;
-      this.direction.headersPaused = false; // body chunks reach the filter
-    }
-    return action;
+    return this.stream.sendRequestHeaders(headers, endOfStream);
   }
 
   body(chunk: string | Uint8Array, endOfStream = false): number | undefined {
-    const action = this.stream.sendRequestBody(chunk, endOfStream);
-    if (action === BodyAction.Continue) this.releaseHeaders();
-    return action;
+    return this.stream.sendRequestBody(chunk, endOfStream);
   }
 
   trailers(trailers: HeaderInput): number | undefined {
-    const action = this.stream.sendRequestTrailers(trailers);
-    if (action === TrailersAction.Continue) this.releaseHeaders();
-    return action;
+    return this.stream.sendRequestTrailers(trailers);
   }
 
-  /** After the plugin resumed the request from a root callback. */
-  sync(): void {
-    if (!this.direction.paused) this.releaseHeaders();
-  }
-
-  private releaseHeaders(): void {
-    if (!this.heldHeaders) return;
-    this.heldHeaders = false;
-    this.direction.forwarded.headers = this.direction.headers;
-  }
-
+  /** The headers have not gone upstream yet. */
   get held(): boolean {
-    return this.heldHeaders;
+    return this.stream.upstream.headers === null;
   }
 
   /** The forwarded value of a header (undefined while the headers are held or when absent). */
