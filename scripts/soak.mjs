@@ -10,6 +10,6 @@ ensureNodeModules();
 ensureEnvoy();
 const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--quiet"], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) process.exit(1);
-const env = { ...process.env, SOAK_REQUESTS: process.env.SOAK_REQUESTS ?? "1000000", SOAK_ENVOY_SECONDS: process.env.SOAK_ENVOY_SECONDS ?? "15" };
+const env = { ...process.env, SOAK_REQUESTS: process.env.SOAK_REQUESTS ?? "1000000", SOAK_ENVOY_SECONDS: process.env.SOAK_ENVOY_SECONDS ?? "20" };
 const run = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-timeout=86400000", "--test-reporter=spec", join("tests", "soak", "soak.test.ts")], { cwd: root, stdio: "inherit", env });
 process.exit(run.status ?? 1);

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { prng } from "../support/prng.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const built = join(root, "dist", "tools", "hash.js");
@@ -182,18 +183,6 @@ function refRingChoose(ring: RefRing, h: bigint, attempt: number): number {
 }
 
 // ------------------------------------------------------------------------------ utilities ----
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBigUint64(rand: () => number): bigint {
   return (BigInt(Math.floor(rand() * 2 ** 32)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32));

@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseDump, scanDump, numberInfo, checkPointer, quote } from "../../dist/tools/json.js";
+import { prng as rngFrom } from "../support/prng.ts";
 
 const SEED = Number(process.env.JSON_TEST_SEED ?? 20240611);
 const ROUNDS = Number(process.env.JSON_TEST_ROUNDS ?? 3000);
@@ -13,17 +14,6 @@ const ROUNDS = Number(process.env.JSON_TEST_ROUNDS ?? 3000);
 const DEFAULT = { depth: 64, input: 1 << 20, string: 64 * 1024, members: 10000 };
 
 // ---------------------------------------------------------------- helpers
-
-function rngFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "utf8"));
 
