@@ -15,6 +15,7 @@ import { JoseError, reasonCode } from "./errors";
 import { Jwk } from "./jwk";
 import { JwkSet } from "./jwks";
 import { JwsLimits, JwsResult, verifyCompact, DEFAULT_MAX_TOKEN_BYTES } from "./jws";
+import { SignatureChecker, WASM_SIGNATURES } from "./signature";
 
 /** Envoy's jwt_authn default clock_skew_seconds. */
 export const DEFAULT_CLOCK_SKEW_SECONDS: f64 = 60;
@@ -81,11 +82,11 @@ const CLAIMS_OK = new ClaimsCheck(JoseError.None, "");
 /** Claims objects: no duplicate members, modest nesting; their size is bounded by the token bound. */
 const PAYLOAD_LIMITS = strictJsonLimits(32);
 
-/** Verifies a compact JWS and then its JWT claims. */
-export function verifyJwt(token: Uint8Array, keys: JwkSet, options: JwtOptions): JwtResult {
+/** Verifies a compact JWS and then its JWT claims; `checker` does the signature arithmetic. */
+export function verifyJwt(token: Uint8Array, keys: JwkSet, options: JwtOptions, checker: SignatureChecker = WASM_SIGNATURES): JwtResult {
   const limits = new JwsLimits();
   limits.maxTokenBytes = options.maxTokenBytes;
-  const jws = verifyCompact(token, keys, limits);
+  const jws = verifyCompact(token, keys, limits, checker);
   if (!jws.ok) return new JwtResult(jws.error, jws.detail, jws, null);
   return claimsOf(jws, options);
 }

@@ -10,12 +10,11 @@ import { Provider, ClaimHeader } from "./config";
 import { KeySetHolder } from "./keys";
 import { TenantMetrics } from "./metrics";
 import { REASON_MALFORMED, REASON_SIGNATURE_BACKEND } from "./reply";
-import { verifyJwtWithHost, HostJwtStatus } from "./host-jws";
+import { TenantSignatureChecker, HostMode } from "./host-jws";
 
 export enum VerifyStatus { Valid = 0, Invalid = 1, UnknownKid = 2 }
 
-/** Where RS* and ES* signatures are checked: never in the host, the host when it can, only the host. */
-export enum HostMode { Never = 0, Prefer = 1, Only = 2 }
+export { HostMode };
 
 /** A token on its way through the providers: its bytes once, its iss read only if someone asks. */
 export class ParsedToken {
@@ -90,17 +89,12 @@ export function verifyParsed(token: ParsedToken, provider: Provider, keys: KeySe
   options.audiences = provider.audiences;
   options.clockSkewSeconds = <f64>provider.clockSkewSeconds;
   options.nowSeconds = <f64>nowSeconds;
-  if (hostMode != HostMode.Never) {
-    const h = verifyJwtWithHost(token.bytes, keys, options, metrics);
-    if (h.status == HostJwtStatus.Done) return finish(out, h.error, h.reason, h.payload);
-    if (h.status == HostJwtStatus.HostFailed && hostMode == HostMode.Only) {
-      out.reason = REASON_SIGNATURE_BACKEND;
-      return out;
-    }
-    // Not an RS* or ES* token, or the host could not check this one: the plugin's own code does.
+  const checker = new TenantSignatureChecker(keys, hostMode, metrics);
+  const r = verifyJwt(token.bytes, set, options, checker);
+  if (checker.hostFailed) {
+    out.reason = REASON_SIGNATURE_BACKEND;
+    return out;
   }
-  metrics.signatureWasm.increment();
-  const r = verifyJwt(token.bytes, set, options);
   return finish(out, r.error, r.reason, r.payload);
 }
 
