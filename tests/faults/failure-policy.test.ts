@@ -49,10 +49,10 @@ describe("failure policies when a plugin traps", () => {
     });
   });
 
-  it("FAIL_OPEN: later requests pass without the plugin", async () => {
+  it("FAIL_OPEN: the trapping request gets 503, later requests pass without the plugin", async () => {
     await withPolicy("FAIL_OPEN", async (envoy) => {
       assert.deepEqual(await normal(envoy), { status: 200, ranPlugin: true });
-      await trap(envoy);
+      assert.equal(await trap(envoy), 503, "the request that trapped still fails");
       assert.deepEqual(await normal(envoy), { status: 200, ranPlugin: false }, "the filter is skipped: requests flow, unprocessed");
     });
   });
