@@ -25,7 +25,7 @@ let failed = 0;
 // --- AssemblyScript unit tests ---
 if (filters.length === 0) {
   const asp = spawnSync(process.execPath, [join(root, "node_modules", "@as-pect", "cli", "bin", "asp.js"), "--config", "as-pect.config.js"], {
-    cwd: root, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" }, maxBuffer: 64 << 20,
+    cwd: root, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" }, maxBuffer: 64 << 20, timeout: 15 * 60 * 1000,
   });
   // as-pect colours its output whatever the environment says; strip the escapes before reading the counts.
   const out = ((asp.stdout ?? "") + (asp.stderr ?? "")).replace(/\x1b\[[0-9;]*m/g, "");
@@ -64,11 +64,13 @@ if (files.length) {
   const dir = mkdtempSync(join(tmpdir(), "waymark-test-"));
   const tap = join(dir, "results.tap");
   const node = spawnSync(process.execPath, [
-    "--import", "tsx", "--test", "--test-concurrency=2",
+    // A test that hangs fails after 5 minutes instead of holding up the whole run.
+    "--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000",
     "--test-reporter=spec", "--test-reporter-destination=stdout",
     "--test-reporter=tap", `--test-reporter-destination=${tap}`,
     ...files.map((f) => relative(root, f)),
-  ], { cwd: root, stdio: "inherit" });
+  ], { cwd: root, stdio: "inherit", timeout: 45 * 60 * 1000, killSignal: "SIGKILL" });
+  if (node.error) console.log(`the TypeScript suites did not finish: ${node.error.message}`);
   const summary = readFileSync(tap, "utf8");
   const count = (what) => Number(new RegExp(`^# ${what} (\\d+)$`, "m").exec(summary)?.[1] ?? 0);
   passed += count("pass");
