@@ -81,8 +81,23 @@ async function fetchText(url: string): Promise<{ status: number; text: string } 
   }
 }
 
-/** Starts Envoy from a template file (path relative to the project root) or template text. */
+/**
+ * Starts Envoy from a template file (path relative to the project root) or template text. A free port can be
+ * taken by another process between choosing it and Envoy binding it (tests run side by side): when Envoy fails
+ * to bind a port this helper chose, it chooses again and retries.
+ */
 export async function startEnvoy(template: string, options: EnvoyOptions = {}): Promise<Envoy> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEnvoyOnce(template, options);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (attempt >= 3 || !/Address already in use|cannot bind|failed to bind/i.test(message)) throw err;
+    }
+  }
+}
+
+async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<Envoy> {
   const text = template.endsWith(".yaml") ? readFileSync(join(root, template), "utf8") : template;
   const vars = await templateVars(text, options.vars);
   const config = renderTemplate(text, vars);
