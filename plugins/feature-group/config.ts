@@ -1,10 +1,10 @@
 // The feature-group configuration: parsed and checked by one pure function, so Envoy (onConfigure), the harness
 // and a command-line validator refuse the same configurations with the same single line naming the field
 // ("rules[1].body.pointer: invalid escape in JSON pointer ...").
-import { JsonValue, JsonLimits, parseJson, parseJsonPointer, JsonPointer } from "../../assembly/json";
+import { JsonValue, JsonLimits, parseJsonPointer, JsonPointer } from "../../assembly/json";
 import { CidrTableBuilder, CidrPrefix, parseCidr, MAX_PREFIXES } from "../../assembly/net/cidr";
 import { xxh64String } from "../../assembly/hash/xxh64";
-import { ConfigErrors, Fields, childPath, itemPath } from "./fields";
+import { ConfigErrors, Fields, IntegerStyle, Wording, memberPath, itemPath, parseConfigObject, isHeaderName } from "../../assembly/config";
 import {
   FeatureGroupConfig, Rule, Conditions, HeaderCondition, HeaderMatch, GeoCondition, PercentCondition, BodyCondition,
   BodyTest, Override, Location, DEFAULT_GROUP_HEADER, DEFAULT_VERSION_HEADER, DEFAULT_MAX_BODY_BYTES,
@@ -43,25 +43,27 @@ const TOP_KEYS = ["rules", "aliases", "geo", "group_header", "version_header", "
 const RULE_KEYS = ["group", "geo", "body", "header", "percent"];
 const WHEN_KEYS = ["geo", "header", "percent", "body"];
 
+/** This plugin's wording of the shared readers' messages. */
+const WORDING = new Wording("known", IntegerStyle.IntegerFrom, "must be an object");
+
 export function parseConfig(bytes: Uint8Array): ConfigResult {
-  if (bytes.length == 0) return new ConfigResult(null, "configuration: required (a JSON object)");
   const limits = new JsonLimits();
   limits.maxInputBytes = MAX_CONFIG_BYTES;
   limits.maxMembers = MAX_CIDRS;
   limits.rejectDuplicateKeys = true;
-  const parsed = parseJson(bytes, limits);
-  if (!parsed.ok) return new ConfigResult(null, "configuration: invalid JSON: " + parsed.message);
-  const errors = new ConfigErrors();
-  const top = Fields.of(parsed.value!, "", errors, TOP_KEYS);
+  const errors = new ConfigErrors(WORDING);
+  const root = parseConfigObject(bytes, limits, errors);
+  if (root === null) return new ConfigResult(null, errors.message);
+  const top = Fields.of(root, "", errors, TOP_KEYS);
   if (top === null) return new ConfigResult(null, errors.message);
   const c = new FeatureGroupConfig();
 
   c.groupHeader = headerName(top, "group_header", DEFAULT_GROUP_HEADER, false);
   c.versionHeader = headerName(top, "version_header", DEFAULT_VERSION_HEADER, false);
   if (!errors.failed && c.groupHeader == c.versionHeader) errors.fail("version_header", "must differ from group_header");
-  c.maxBodyBytes = top.integer("max_body_bytes", DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES);
-  c.maxBodyDepth = top.integer("max_body_depth", DEFAULT_MAX_BODY_DEPTH, 1, MAX_BODY_DEPTH);
-  c.bodyWaitMs = top.integer("body_wait_ms", DEFAULT_BODY_WAIT_MS, 1, MAX_BODY_WAIT_MS);
+  c.maxBodyBytes = <i32>top.integer("max_body_bytes", DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES);
+  c.maxBodyDepth = <i32>top.integer("max_body_depth", DEFAULT_MAX_BODY_DEPTH, 1, MAX_BODY_DEPTH);
+  c.bodyWaitMs = <i32>top.integer("body_wait_ms", DEFAULT_BODY_WAIT_MS, 1, MAX_BODY_WAIT_MS);
   c.trustIncoming = top.bool("trust_incoming", false);
   readGeoSettings(top, c, errors);
   readRules(top, c, errors);
@@ -72,21 +74,6 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
 }
 
 // ---- names ----
-
-function isTokenChar(c: i32): bool {
-  if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) return true;
-  return c == 0x21 || c == 0x23 || c == 0x24 || c == 0x25 || c == 0x26 || c == 0x27 || c == 0x2a || c == 0x2b ||
-    c == 0x2d || c == 0x2e || c == 0x5e || c == 0x5f || c == 0x60 || c == 0x7c || c == 0x7e;
-}
-
-/** An HTTP header name (RFC 9110 token), or a pseudo-header such as ":authority" when allowed. */
-function isHeaderName(name: string, allowPseudo: bool): bool {
-  let start = 0;
-  if (allowPseudo && name.length > 1 && name.charCodeAt(0) == 0x3a) start = 1;
-  if (name.length == start || name.length > 256) return false;
-  for (let i = start; i < name.length; i++) if (!isTokenChar(name.charCodeAt(i))) return false;
-  return true;
-}
 
 /** A header-name field, lower-cased (Envoy stores header names in lower case). */
 function headerName(f: Fields, key: string, fallback: string, allowPseudo: bool): string {
@@ -134,9 +121,7 @@ function slotFor(c: FeatureGroupConfig, name: string): i32 {
 // ---- geo settings and the address table ----
 
 function readGeoSettings(top: Fields, c: FeatureGroupConfig, errors: ConfigErrors): void {
-  const v = top.get("geo");
-  if (v === null) return;
-  const f = Fields.of(v, "geo", errors, ["country_header", "region_header", "xff_num_trusted_hops", "cidrs"]);
+  const f = top.object("geo", ["country_header", "region_header", "xff_num_trusted_hops", "cidrs"]);
   if (f === null) return;
   const g = c.geo;
   if (f.has("country_header")) {
@@ -147,7 +132,7 @@ function readGeoSettings(top: Fields, c: FeatureGroupConfig, errors: ConfigError
     g.regionHeader = headerName(f, "region_header", "", false);
     if (!errors.failed) g.regionSlot = slotFor(c, g.regionHeader);
   }
-  g.trustedHops = f.integer("xff_num_trusted_hops", 0, 0, MAX_TRUSTED_HOPS);
+  g.trustedHops = <i32>f.integer("xff_num_trusted_hops", 0, 0, MAX_TRUSTED_HOPS);
   const cidrs = f.array("cidrs", MAX_CIDRS);
   if (errors.failed || cidrs.length == 0) return;
   const builder = new CidrTableBuilder();
@@ -453,7 +438,7 @@ function readAliases(top: Fields, c: FeatureGroupConfig, errors: ConfigErrors): 
   }
   for (let i = 0; i < v.length; i++) {
     const group = v.keyAt(i)!;
-    const path = childPath("aliases", group);
+    const path = memberPath("aliases", group);
     if (!isName(group, false)) {
       errors.fail(path, "the group name " + nameRule(false));
       return;
