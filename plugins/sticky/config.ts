@@ -1,9 +1,9 @@
 // The sticky plugin's configuration, parsed and validated by one pure function, so Envoy (onConfigure), the
 // harness and a command-line validator refuse the same configurations with the same message, which names
 // the field ("pods[2].weight: must be between 1 and 4294967295").
-import { JsonValue, JsonLimits, JsonPointer, JsonPointerSet, parseJson, parseJsonPointer } from "../../assembly/json";
+import { JsonLimits, JsonPointer, JsonPointerSet, parseJsonPointer } from "../../assembly/json";
 import { isPrime, MAGLEV_DEFAULT_TABLE_SIZE, MAGLEV_MAX_TABLE_SIZE, RING_DEFAULT_MIN_SIZE, RING_DEFAULT_MAX_SIZE } from "../../assembly/hash";
-import { ConfigErrors, member, item, onlyKeys, readObject, readString, readBool, readInteger, readChoice, readHeaderName, isToken } from "./fields";
+import { ConfigErrors, Fields, Wording, checkKeys, itemPath, parseConfigObject, isHeaderName } from "../../assembly/config";
 import { PathTemplate, parsePathTemplate } from "./path-template";
 import { canonicalAddress } from "./address";
 
@@ -123,38 +123,39 @@ export function validate(bytes: Uint8Array): string {
   return parseConfig(bytes).error;
 }
 
+/** This plugin's wording of the shared readers' messages (the defaults). */
+const WORDING = new Wording();
+
 export function parseConfig(bytes: Uint8Array): ConfigResult {
-  if (bytes.length == 0) return new ConfigResult(null, "configuration: required (a JSON object)");
   const limits = new JsonLimits();
   limits.maxInputBytes = MAX_CONFIG_BYTES;
   limits.maxMembers = MAX_PODS;
   limits.rejectDuplicateKeys = true;
-  const parsed = parseJson(bytes, limits);
-  if (!parsed.ok) return new ConfigResult(null, "configuration: invalid JSON: " + parsed.message);
-  const root = parsed.value!;
-  if (!root.isObject()) return new ConfigResult(null, "configuration: must be a JSON object");
-  const errors = new ConfigErrors();
+  const errors = new ConfigErrors(WORDING);
+  const root = parseConfigObject(bytes, limits, errors);
+  if (root === null) return new ConfigResult(null, errors.message);
   const config = new StickyConfig();
-  onlyKeys(root, "", ["key", "mode", "key_header", "original_dst_header", "algorithm", "table_size", "ring_hash",
+  const top = new Fields(root, "", errors);
+  checkKeys(root, "", ["key", "mode", "key_header", "original_dst_header", "algorithm", "table_size", "ring_hash",
     "use_hostname_for_hashing", "pods", "id", "dc", "on_missing", "max_body_bytes", "body_timeout_ms", "max_key_length"], errors);
-  readSources(root, config, errors);
-  const mode = readChoice(root, "mode", "", ["pick", "native"], 0, errors);
+  readSources(top, config, errors);
+  const mode = top.choice("mode", ["pick", "native"], 0);
   if (mode >= 0) config.mode = <Mode>mode;
-  config.keyHeader = readHeaderName(root, "key_header", "", DEFAULT_KEY_HEADER, errors);
-  config.originalDstHeader = readHeaderName(root, "original_dst_header", "", DEFAULT_ORIGINAL_DST_HEADER, errors);
-  const algorithm = readChoice(root, "algorithm", "", ["maglev", "ring_hash"], 0, errors);
+  config.keyHeader = headerName(top, "key_header", DEFAULT_KEY_HEADER);
+  config.originalDstHeader = headerName(top, "original_dst_header", DEFAULT_ORIGINAL_DST_HEADER);
+  const algorithm = top.choice("algorithm", ["maglev", "ring_hash"], 0);
   if (algorithm >= 0) config.algorithm = <Algorithm>algorithm;
-  readTableSize(root, config, errors);
-  readRingHash(root, config, errors);
-  config.useHostnameForHashing = readBool(root, "use_hostname_for_hashing", "", false, errors);
-  readPods(root, config, errors);
-  readId(root, config, errors);
-  readDc(root, config, errors);
-  const onMissing = readChoice(root, "on_missing", "", ["continue", "reject"], 0, errors);
+  readTableSize(top, config, errors);
+  readRingHash(top, config, errors);
+  config.useHostnameForHashing = top.bool("use_hostname_for_hashing", false);
+  readPods(top, config, errors);
+  readId(top, config, errors);
+  readDc(top, config, errors);
+  const onMissing = top.choice("on_missing", ["continue", "reject"], 0);
   if (onMissing >= 0) config.onMissing = <OnMissing>onMissing;
-  config.maxBodyBytes = <i32>readInteger(root, "max_body_bytes", "", DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES, errors);
-  config.bodyTimeoutMs = <i32>readInteger(root, "body_timeout_ms", "", DEFAULT_BODY_TIMEOUT_MS, 10, MAX_BODY_TIMEOUT_MS, errors);
-  config.maxKeyLength = <i32>readInteger(root, "max_key_length", "", DEFAULT_MAX_KEY_LENGTH, 1, MAX_KEY_LENGTH, errors);
+  config.maxBodyBytes = <i32>top.integer("max_body_bytes", DEFAULT_MAX_BODY_BYTES, 1, MAX_BODY_BYTES);
+  config.bodyTimeoutMs = <i32>top.integer("body_timeout_ms", DEFAULT_BODY_TIMEOUT_MS, 10, MAX_BODY_TIMEOUT_MS);
+  config.maxKeyLength = <i32>top.integer("max_key_length", DEFAULT_MAX_KEY_LENGTH, 1, MAX_KEY_LENGTH);
   if (!errors.failed && config.keyHeader == config.originalDstHeader) {
     errors.fail("original_dst_header", "must differ from key_header");
   }
@@ -176,8 +177,30 @@ function compileBodyPointers(config: StickyConfig): JsonPointerSet {
   return new JsonPointerSet(pointers, limits);
 }
 
-function readSources(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
-  const list = root.get("key");
+/** A header-name field, lower-cased first (Envoy stores header names in lower case); `fallback` when absent. */
+function headerName(f: Fields, key: string, fallback: string): string {
+  const name = f.string(key, fallback, false, MAX_NAME).toLowerCase();
+  if (f.errors.failed) return fallback;
+  if (!isHeaderName(name)) {
+    f.errors.fail(f.at(key), "must be a header name (letters, digits and -_.!#$%&'*+^`|~, not empty)");
+    return fallback;
+  }
+  return name;
+}
+
+/** Letters, digits, '-' and '_' only: safe inside IDs, metric names and header values. */
+function isToken(s: string, maxLength: i32): bool {
+  if (s.length == 0 || s.length > maxLength) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x5f;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function readSources(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const list = top.get("key");
   if (list === null) {
     errors.fail("key", "required (a list of sources such as [{\"header\": \"x-cart-id\"}])");
     return;
@@ -191,7 +214,7 @@ function readSources(root: JsonValue, config: StickyConfig, errors: ConfigErrors
     return;
   }
   for (let i = 0; i < list.length && !errors.failed; i++) {
-    const path = item("key", i);
+    const path = itemPath("key", i);
     const entry = list.at(i)!;
     if (!entry.isObject() || entry.length != 1) {
       errors.fail(path, "must be an object with exactly one of \"" + SOURCE_NAMES.join("\", \"") + "\"");
@@ -199,16 +222,17 @@ function readSources(root: JsonValue, config: StickyConfig, errors: ConfigErrors
     }
     const kindName = entry.keyAt(0)!;
     const kind = SOURCE_NAMES.indexOf(kindName);
+    const f = new Fields(entry, path, errors);
     if (kind < 0) {
-      errors.fail(member(path, kindName), "unknown source (use one of \"" + SOURCE_NAMES.join("\", \"") + "\")");
+      errors.fail(f.at(kindName), "unknown source (use one of \"" + SOURCE_NAMES.join("\", \"") + "\")");
       return;
     }
     const source = new KeySource(<SourceKind>kind);
-    const fieldPath = member(path, kindName);
+    const fieldPath = f.at(kindName);
     if (kind == SourceKind.Header) {
-      source.name = readHeaderName(entry, kindName, path, "", errors);
+      source.name = headerName(f, kindName, "");
     } else {
-      const text = readString(entry, kindName, path, "", MAX_NAME, errors);
+      const text = f.string(kindName, "", false, MAX_NAME);
       if (errors.failed) return;
       source.name = text;
       if (kind == SourceKind.Cookie || kind == SourceKind.Query) {
@@ -229,8 +253,8 @@ function readSources(root: JsonValue, config: StickyConfig, errors: ConfigErrors
   }
 }
 
-function readTableSize(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
-  const size = readInteger(root, "table_size", "", MAGLEV_DEFAULT_TABLE_SIZE, 2, MAGLEV_MAX_TABLE_SIZE, errors);
+function readTableSize(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const size = top.integer("table_size", MAGLEV_DEFAULT_TABLE_SIZE, 2, MAGLEV_MAX_TABLE_SIZE);
   if (errors.failed) return;
   if (!isPrime(<u32>size)) {
     errors.fail("table_size", size.toString() + " is not a prime number (Maglev needs a prime; the default is 65537)");
@@ -239,22 +263,20 @@ function readTableSize(root: JsonValue, config: StickyConfig, errors: ConfigErro
   config.tableSize = <u32>size;
 }
 
-function readRingHash(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
-  const ring = readObject(root, "ring_hash", "", errors);
+function readRingHash(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const ring = top.object("ring_hash", ["minimum_ring_size", "maximum_ring_size", "hash_function"]);
   if (ring === null) return;
-  const path = "ring_hash";
-  onlyKeys(ring, path, ["minimum_ring_size", "maximum_ring_size", "hash_function"], errors);
-  config.minRingSize = <u64>readInteger(ring, "minimum_ring_size", path, <i64>RING_DEFAULT_MIN_SIZE, 1, <i64>RING_DEFAULT_MAX_SIZE, errors);
-  config.maxRingSize = <u64>readInteger(ring, "maximum_ring_size", path, <i64>RING_DEFAULT_MAX_SIZE, 1, <i64>RING_DEFAULT_MAX_SIZE, errors);
-  const fn = readChoice(ring, "hash_function", path, ["XX_HASH", "MURMUR_HASH_2"], 0, errors);
+  config.minRingSize = <u64>ring.integer("minimum_ring_size", <i64>RING_DEFAULT_MIN_SIZE, 1, <i64>RING_DEFAULT_MAX_SIZE);
+  config.maxRingSize = <u64>ring.integer("maximum_ring_size", <i64>RING_DEFAULT_MAX_SIZE, 1, <i64>RING_DEFAULT_MAX_SIZE);
+  const fn = ring.choice("hash_function", ["XX_HASH", "MURMUR_HASH_2"], 0);
   if (fn >= 0) config.hashFunction = fn;
   if (!errors.failed && config.minRingSize > config.maxRingSize) {
     errors.fail("ring_hash.minimum_ring_size", "must not exceed maximum_ring_size (" + config.maxRingSize.toString() + ")");
   }
 }
 
-function readPods(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
-  const list = root.get("pods");
+function readPods(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const list = top.get("pods");
   if (list === null) {
     if (config.mode == Mode.Pick) errors.fail("pods", "required in pick mode (a list such as [{\"address\": \"10.0.0.5:8080\"}])");
     return;
@@ -276,39 +298,40 @@ function readPods(root: JsonValue, config: StickyConfig, errors: ConfigErrors): 
   const addresses = new Set<string>();
   const labels = new Set<string>();
   for (let i = 0; i < list.length && !errors.failed; i++) {
-    const path = item("pods", i);
+    const path = itemPath("pods", i);
     const entry = list.at(i)!;
     if (!entry.isObject()) {
       errors.fail(path, "must be an object such as {\"address\": \"10.0.0.5:8080\"}");
       return;
     }
-    onlyKeys(entry, path, ["address", "hostname", "weight", "hash_key"], errors);
+    checkKeys(entry, path, ["address", "hostname", "weight", "hash_key"], errors);
+    const f = new Fields(entry, path, errors);
     const pod = new Pod();
-    const written = readString(entry, "address", path, "", MAX_NAME, errors);
+    const written = f.string("address", "", false, MAX_NAME);
     if (errors.failed) return;
-    if (entry.get("address") === null) {
-      errors.fail(member(path, "address"), "required (\"ip:port\")");
+    if (!f.has("address")) {
+      errors.fail(f.at("address"), "required (\"ip:port\")");
       return;
     }
     const address = canonicalAddress(written);
     if (address === null) {
-      errors.fail(member(path, "address"), "\"" + written + "\" is not \"ip:port\" (IPv4, or [IPv6], and a port 1-65535)");
+      errors.fail(f.at("address"), "\"" + written + "\" is not \"ip:port\" (IPv4, or [IPv6], and a port 1-65535)");
       return;
     }
     pod.address = address;
     pod.written = written;
-    pod.hostname = readString(entry, "hostname", path, "", MAX_NAME, errors);
-    pod.hashKey = readString(entry, "hash_key", path, "", MAX_NAME, errors);
-    const weight = entry.get("weight");
+    pod.hostname = f.string("hostname", "", false, MAX_NAME);
+    pod.hashKey = f.string("hash_key", "", false, MAX_NAME);
+    const weight = f.get("weight");
     if (weight !== null && weight.isNumber() && weight.asNumber() == 0) {
-      errors.fail(member(path, "weight"), "must not be 0 (remove the pod instead)");
+      errors.fail(f.at("weight"), "must not be 0 (remove the pod instead)");
       return;
     }
-    pod.weight = <u32>readInteger(entry, "weight", path, 1, 1, <i64>u32.MAX_VALUE, errors);
+    pod.weight = <u32>f.integer("weight", 1, 1, <i64>u32.MAX_VALUE);
     if (errors.failed) return;
     weightSum += <u64>pod.weight;
     if (addresses.has(pod.address)) {
-      errors.fail(member(path, "address"), "duplicate pod " + pod.address);
+      errors.fail(f.at("address"), "duplicate pod " + pod.address);
       return;
     }
     addresses.add(pod.address);
@@ -316,7 +339,7 @@ function readPods(root: JsonValue, config: StickyConfig, errors: ConfigErrors): 
       pod.hostKey = pod.hashKey;
     } else if (config.useHostnameForHashing) {
       if (pod.hostname.length == 0) {
-        errors.fail(member(path, "hostname"), "required when use_hostname_for_hashing is true (or give hash_key)");
+        errors.fail(f.at("hostname"), "required when use_hostname_for_hashing is true (or give hash_key)");
         return;
       }
       pod.hostKey = pod.hostname;
@@ -348,23 +371,21 @@ function metricLabel(pod: Pod): string {
   return out;
 }
 
-function readId(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
-  const id = readObject(root, "id", "", errors);
+function readId(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const id = top.object("id", ["path", "prefix", "pod_header", "max_attempts"]);
   if (id === null) return;
-  const path = "id";
-  onlyKeys(id, path, ["path", "prefix", "pod_header", "max_attempts"], errors);
-  const p = readString(id, "path", path, DEFAULT_ID_PATH, MAX_NAME, errors);
+  const p = id.string("path", DEFAULT_ID_PATH, false, MAX_NAME);
   if (!errors.failed && (!p.startsWith("/") || p.includes("?") || p.includes("#"))) {
     errors.fail("id.path", "must start with \"/\" and have no query or fragment");
   }
   config.id.path = p;
-  const prefix = readString(id, "prefix", path, "", 64, errors);
+  const prefix = id.string("prefix", "", false, 64);
   if (!errors.failed && !isIdText(prefix)) {
     errors.fail("id.prefix", "may contain only letters, digits and - _ ~ . (it is sent in headers, cookies and paths)");
   }
   config.id.prefix = prefix;
-  config.id.podHeader = readHeaderName(id, "pod_header", path, DEFAULT_ID_POD_HEADER, errors);
-  config.id.maxAttempts = <i32>readInteger(id, "max_attempts", path, DEFAULT_ID_MAX_ATTEMPTS, 1, MAX_ID_ATTEMPTS, errors);
+  config.id.podHeader = headerName(id, "pod_header", DEFAULT_ID_POD_HEADER);
+  config.id.maxAttempts = <i32>id.integer("max_attempts", DEFAULT_ID_MAX_ATTEMPTS, 1, MAX_ID_ATTEMPTS);
 }
 
 /** Characters an ID may hold untouched in a header, a cookie, a query parameter and a path segment. */
@@ -377,20 +398,19 @@ function isIdText(s: string): bool {
   return true;
 }
 
-function readDc(root: JsonValue, config: StickyConfig, errors: ConfigErrors): void {
-  const dc = readObject(root, "dc", "", errors);
+function readDc(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const dc = top.object("dc", ["local", "peers", "header", "hop_header", "cluster_header"]);
   if (dc === null) return;
-  const path = "dc";
-  onlyKeys(dc, path, ["local", "peers", "header", "hop_header", "cluster_header"], errors);
-  const local = readString(dc, "local", path, "", 64, errors);
+  const local = dc.string("local", "", false, 64);
   if (errors.failed) return;
   if (!isToken(local, 64)) {
     errors.fail("dc.local", "required: the local data centre's name (letters, digits, - and _)");
     return;
   }
   config.dc.local = local;
-  const peers = readObject(dc, "peers", path, errors);
-  if (peers !== null) {
+  const peerFields = dc.object("peers", null);
+  if (peerFields !== null) {
+    const peers = peerFields.value;
     if (peers.length > MAX_PEERS) errors.fail("dc.peers", "at most " + MAX_PEERS.toString() + " peers");
     for (let i = 0; i < peers.length && !errors.failed; i++) {
       const name = peers.keyAt(i)!;
@@ -412,8 +432,8 @@ function readDc(root: JsonValue, config: StickyConfig, errors: ConfigErrors): vo
       config.dc.peerClusters.push(cluster);
     }
   }
-  config.dc.header = readHeaderName(dc, "header", path, DEFAULT_DC_HEADER, errors);
-  config.dc.hopHeader = readHeaderName(dc, "hop_header", path, DEFAULT_DC_HOP_HEADER, errors);
-  if (dc.get("cluster_header") !== null) config.dc.clusterHeader = readHeaderName(dc, "cluster_header", path, "", errors);
+  config.dc.header = headerName(dc, "header", DEFAULT_DC_HEADER);
+  config.dc.hopHeader = headerName(dc, "hop_header", DEFAULT_DC_HOP_HEADER);
+  if (dc.has("cluster_header")) config.dc.clusterHeader = headerName(dc, "cluster_header", "");
   if (!errors.failed && config.dc.header == config.dc.hopHeader) errors.fail("dc.hop_header", "must differ from dc.header");
 }

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { root } from "../../../scripts/ensure.mjs";
+// The seeded generator (mulberry32) is shared by all tests: a failing key set replays from its seed.
+import { prng } from "../../support/prng.ts";
+export { prng };
 
 export const STICKY_WASM = join(root, "dist", "sticky.wasm");
 export const NOOP_WASM = join(root, "dist", "noop.wasm");
@@ -15,17 +18,6 @@ export function ensureBuilt(): void {
   }
 }
 
-/** mulberry32: a small seeded generator, so a failing key set can be replayed from the seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:~";
 
