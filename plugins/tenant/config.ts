@@ -1,7 +1,8 @@
 // The tenant plugin's configuration: parsed and validated in one pure function, so Envoy (onConfigure), the
 // harness and a command-line validator all refuse the same configurations with the same message, which names
 // the offending field ("providers.main.remote_jwks.http_uri.cluster: required").
-import { JsonValue, JsonKind, JsonLimits, parseJson } from "../../assembly/json";
+import { JsonValue, JsonLimits } from "../../assembly/json";
+import { ConfigErrors, Fields, IntegerStyle, Wording, checkKeys, itemPath, parseConfigObject, isHeaderName } from "../../assembly/config";
 import { parseDurationMs } from "./duration";
 import { KeySetHolder, parseKeySet } from "./keys";
 
@@ -90,31 +91,20 @@ export function validate(bytes: Uint8Array): string {
   return parseConfig(bytes).error;
 }
 
-/** Mutable error slot shared by the readers below: the first error wins. */
-class Errors {
-  message: string = "";
-  fail(path: string, what: string): void {
-    if (this.message.length == 0) this.message = path + ": " + what;
-  }
-  get failed(): bool { return this.message.length > 0; }
-}
+/** This plugin's wording of the shared readers' messages. */
+const WORDING = new Wording("expected one of", IntegerStyle.IntegerLiteral);
 
 export function parseConfig(bytes: Uint8Array): ConfigResult {
   const limits = new JsonLimits();
   limits.maxInputBytes = MAX_CONFIG_BYTES;
   limits.rejectDuplicateKeys = true;
-  if (bytes.length == 0) return new ConfigResult(null, "configuration: required (a JSON object)");
-  const parsed = parseJson(bytes, limits);
-  if (!parsed.ok) return new ConfigResult(null, "configuration: invalid JSON: " + parsed.message);
-  const root = parsed.value!;
-  const errors = new Errors();
+  const errors = new ConfigErrors(WORDING);
+  const root = parseConfigObject(bytes, limits, errors);
+  if (root === null) return new ConfigResult(null, errors.message);
   const config = new TenantConfig();
-  if (!root.isObject()) {
-    errors.fail("configuration", "must be a JSON object");
-    return new ConfigResult(null, errors.message);
-  }
-  onlyKeys(root, "", ["providers", "allow_missing", "jwt_authn_metadata", "jwt_cache_config", "signature_backend"], errors);
-  config.allowMissing = readBool(root, "allow_missing", "allow_missing", false, errors);
+  const top = new Fields(root, "", errors);
+  checkKeys(root, "", ["providers", "allow_missing", "jwt_authn_metadata", "jwt_cache_config", "signature_backend"], errors);
+  config.allowMissing = top.bool("allow_missing", false);
 
   const metadata = root.get("jwt_authn_metadata");
   const providers = root.get("providers");
@@ -126,15 +116,10 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   } else {
     readProviders(providers, config, errors);
   }
-  readCache(root.get("jwt_cache_config"), config, errors);
-  const backend = root.get("signature_backend");
-  if (backend !== null) {
-    const b = backend.asString();
-    if (b == "auto") config.signatureBackend = SignatureBackend.Auto;
-    else if (b == "wasm") config.signatureBackend = SignatureBackend.Wasm;
-    else if (b == "host") config.signatureBackend = SignatureBackend.Host;
-    else errors.fail("signature_backend", "must be \"auto\", \"wasm\" or \"host\"");
-  }
+  readCache(top, config);
+  // The choices are in SignatureBackend order.
+  const backend = top.choice("signature_backend", ["auto", "wasm", "host"], 0, "must be \"auto\", \"wasm\" or \"host\"");
+  if (backend >= 0) config.signatureBackend = <SignatureBackend>backend;
   if (errors.failed) return new ConfigResult(null, errors.message);
   collectStrippedHeaders(config);
   const clash = strippedTokenHeader(config);
@@ -142,26 +127,23 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   return new ConfigResult(config, "");
 }
 
-function readMetadataMode(v: JsonValue, config: TenantConfig, errors: Errors): void {
-  const path = "jwt_authn_metadata";
-  if (!v.isObject()) { errors.fail(path, "must be an object"); return; }
-  onlyKeys(v, path, ["key", "claim_to_headers"], errors);
-  config.metadataKey = readString(v, "key", path + ".key", true, errors);
-  if (config.metadataKey.length == 0 && !errors.failed) errors.fail(path + ".key", "must not be empty");
-  config.metadataClaims = readClaimHeaders(v.get("claim_to_headers"), path + ".claim_to_headers", errors);
-  if (config.metadataClaims.length == 0 && !errors.failed) errors.fail(path + ".claim_to_headers", "required (at least one entry)");
+function readMetadataMode(v: JsonValue, config: TenantConfig, errors: ConfigErrors): void {
+  const f = Fields.of(v, "jwt_authn_metadata", errors, ["key", "claim_to_headers"]);
+  if (f === null) return;
+  config.metadataKey = f.string("key", "", true);
+  if (config.metadataKey.length == 0 && !errors.failed) errors.fail(f.at("key"), "must not be empty");
+  config.metadataClaims = readClaimHeaders(f, "claim_to_headers");
+  if (config.metadataClaims.length == 0 && !errors.failed) errors.fail(f.at("claim_to_headers"), "required (at least one entry)");
 }
 
-function readCache(v: JsonValue | null, config: TenantConfig, errors: Errors): void {
-  if (v === null) return;
-  const path = "jwt_cache_config";
-  if (!v.isObject()) { errors.fail(path, "must be an object"); return; }
-  onlyKeys(v, path, ["jwt_cache_size", "jwt_max_token_size"], errors);
-  config.cacheSize = <i32>readInteger(v, "jwt_cache_size", path + ".jwt_cache_size", DEFAULT_CACHE_SIZE, 0, MAX_CACHE_SIZE, errors);
-  config.cacheMaxTokenBytes = <i32>readInteger(v, "jwt_max_token_size", path + ".jwt_max_token_size", DEFAULT_CACHE_MAX_TOKEN_BYTES, 1, 65536, errors);
+function readCache(top: Fields, config: TenantConfig): void {
+  const f = top.object("jwt_cache_config", ["jwt_cache_size", "jwt_max_token_size"]);
+  if (f === null) return;
+  config.cacheSize = <i32>f.integer("jwt_cache_size", DEFAULT_CACHE_SIZE, 0, MAX_CACHE_SIZE);
+  config.cacheMaxTokenBytes = <i32>f.integer("jwt_max_token_size", DEFAULT_CACHE_MAX_TOKEN_BYTES, 1, 65536);
 }
 
-function readProviders(v: JsonValue, config: TenantConfig, errors: Errors): void {
+function readProviders(v: JsonValue, config: TenantConfig, errors: ConfigErrors): void {
   if (!v.isObject()) { errors.fail("providers", "must be an object (provider name -> provider)"); return; }
   if (v.length == 0) { errors.fail("providers", "must name at least one provider"); return; }
   if (v.length > MAX_PROVIDERS) { errors.fail("providers", "at most " + MAX_PROVIDERS.toString() + " providers"); return; }
@@ -176,54 +158,51 @@ function readProviders(v: JsonValue, config: TenantConfig, errors: Errors): void
   }
 }
 
-function readProvider(v: JsonValue, p: Provider, path: string, config: TenantConfig, errors: Errors): void {
-  if (!v.isObject()) { errors.fail(path, "must be an object"); return; }
-  onlyKeys(v, path, ["issuer", "audiences", "local_jwks", "remote_jwks", "from_headers", "from_params", "from_cookies",
-    "forward", "clock_skew_seconds", "claim_to_headers"], errors);
-  p.issuer = readString(v, "issuer", path + ".issuer", false, errors);
-  p.audiences = readStringList(v.get("audiences"), path + ".audiences", errors);
-  const local = v.get("local_jwks");
-  const remote = v.get("remote_jwks");
+function readProvider(v: JsonValue, p: Provider, path: string, config: TenantConfig, errors: ConfigErrors): void {
+  const f = Fields.of(v, path, errors, ["issuer", "audiences", "local_jwks", "remote_jwks", "from_headers", "from_params",
+    "from_cookies", "forward", "clock_skew_seconds", "claim_to_headers"]);
+  if (f === null) return;
+  p.issuer = f.string("issuer");
+  p.audiences = f.stringList("audiences", MAX_LIST);
+  const local = f.get("local_jwks");
+  const remote = f.get("remote_jwks");
   if (local !== null && remote !== null) errors.fail(path, "local_jwks and remote_jwks are exclusive: give one");
   else if (local === null && remote === null) errors.fail(path, "one of local_jwks or remote_jwks is required");
-  else if (local !== null) p.localKeys = readLocalJwks(local, path + ".local_jwks", errors);
-  else p.remote = readRemoteJwks(remote!, path + ".remote_jwks", errors);
-  p.forward = readBool(v, "forward", path + ".forward", true, errors);
-  p.clockSkewSeconds = readInteger(v, "clock_skew_seconds", path + ".clock_skew_seconds", DEFAULT_CLOCK_SKEW_SECONDS, 0, 86400, errors);
-  p.claimToHeaders = readClaimHeaders(v.get("claim_to_headers"), path + ".claim_to_headers", errors);
-  readLocations(v, p, path, config, errors);
+  else if (local !== null) p.localKeys = readLocalJwks(local, f.at("local_jwks"), errors);
+  else p.remote = readRemoteJwks(remote!, f.at("remote_jwks"), errors);
+  p.forward = f.bool("forward", true);
+  p.clockSkewSeconds = f.integer("clock_skew_seconds", DEFAULT_CLOCK_SKEW_SECONDS, 0, 86400);
+  p.claimToHeaders = readClaimHeaders(f, "claim_to_headers");
+  readLocations(f, p, config);
 }
 
-function readLocalJwks(v: JsonValue, path: string, errors: Errors): KeySetHolder | null {
-  if (!v.isObject()) { errors.fail(path, "must be an object"); return null; }
-  onlyKeys(v, path, ["inline_string"], errors);
-  const text = readString(v, "inline_string", path + ".inline_string", true, errors);
+function readLocalJwks(v: JsonValue, path: string, errors: ConfigErrors): KeySetHolder | null {
+  const f = Fields.of(v, path, errors, ["inline_string"]);
+  if (f === null) return null;
+  const text = f.string("inline_string", "", true);
   if (errors.failed) return null;
   const keys = parseKeySet(text);
-  if (keys.error.length > 0) { errors.fail(path + ".inline_string", keys.error); return null; }
+  if (keys.error.length > 0) { errors.fail(f.at("inline_string"), keys.error); return null; }
   return keys;
 }
 
-function readRemoteJwks(v: JsonValue, path: string, errors: Errors): RemoteJwks | null {
-  if (!v.isObject()) { errors.fail(path, "must be an object"); return null; }
-  onlyKeys(v, path, ["http_uri", "cache_duration", "unknown_kid_refetch_interval"], errors);
+function readRemoteJwks(v: JsonValue, path: string, errors: ConfigErrors): RemoteJwks | null {
+  const f = Fields.of(v, path, errors, ["http_uri", "cache_duration", "unknown_kid_refetch_interval"]);
+  if (f === null) return null;
   const r = new RemoteJwks();
-  const http = v.get("http_uri");
-  const hpath = path + ".http_uri";
-  if (http === null) { errors.fail(hpath, "required"); return null; }
-  if (!http.isObject()) { errors.fail(hpath, "must be an object"); return null; }
-  onlyKeys(http, hpath, ["uri", "cluster", "timeout"], errors);
-  r.uri = readString(http, "uri", hpath + ".uri", true, errors);
-  r.cluster = readString(http, "cluster", hpath + ".cluster", true, errors);
-  if (!errors.failed && r.cluster.length == 0) errors.fail(hpath + ".cluster", "must not be empty");
-  if (!errors.failed && !splitUri(r)) errors.fail(hpath + ".uri", "must be an absolute http:// or https:// URI with a host");
-  r.timeoutMs = readDuration(http, "timeout", hpath + ".timeout", -1, MAX_TIMEOUT_MS, errors);
-  if (!errors.failed && r.timeoutMs < 0) errors.fail(hpath + ".timeout", "required (a duration such as \"2s\")");
-  if (!errors.failed && r.timeoutMs == 0) errors.fail(hpath + ".timeout", "must be greater than zero");
-  r.cacheDurationMs = readDuration(v, "cache_duration", path + ".cache_duration", DEFAULT_CACHE_DURATION_MS, MAX_DURATION_MS, errors);
-  if (!errors.failed && r.cacheDurationMs < 1000) errors.fail(path + ".cache_duration", "must be at least 1s");
-  r.unknownKidRefetchMs = readDuration(v, "unknown_kid_refetch_interval", path + ".unknown_kid_refetch_interval",
-    DEFAULT_UNKNOWN_KID_REFETCH_MS, MAX_DURATION_MS, errors);
+  if (!f.has("http_uri")) { errors.fail(f.at("http_uri"), "required"); return null; }
+  const http = f.object("http_uri", ["uri", "cluster", "timeout"]);
+  if (http === null) return null;
+  r.uri = http.string("uri", "", true);
+  r.cluster = http.string("cluster", "", true);
+  if (!errors.failed && r.cluster.length == 0) errors.fail(http.at("cluster"), "must not be empty");
+  if (!errors.failed && !splitUri(r)) errors.fail(http.at("uri"), "must be an absolute http:// or https:// URI with a host");
+  r.timeoutMs = readDuration(http, "timeout", -1, MAX_TIMEOUT_MS);
+  if (!errors.failed && r.timeoutMs < 0) errors.fail(http.at("timeout"), "required (a duration such as \"2s\")");
+  if (!errors.failed && r.timeoutMs == 0) errors.fail(http.at("timeout"), "must be greater than zero");
+  r.cacheDurationMs = readDuration(f, "cache_duration", DEFAULT_CACHE_DURATION_MS, MAX_DURATION_MS);
+  if (!errors.failed && r.cacheDurationMs < 1000) errors.fail(f.at("cache_duration"), "must be at least 1s");
+  r.unknownKidRefetchMs = readDuration(f, "unknown_kid_refetch_interval", DEFAULT_UNKNOWN_KID_REFETCH_MS, MAX_DURATION_MS);
   return r;
 }
 
@@ -247,35 +226,30 @@ function hasSpaceOrControl(s: string): bool {
   return false;
 }
 
-function readLocations(v: JsonValue, p: Provider, path: string, config: TenantConfig, errors: Errors): void {
-  const headers = v.get("from_headers");
-  const params = v.get("from_params");
-  const cookies = v.get("from_cookies");
-  if (headers === null && params === null && cookies === null) {
+function readLocations(f: Fields, p: Provider, config: TenantConfig): void {
+  const errors = f.errors;
+  if (!f.has("from_headers") && !f.has("from_params") && !f.has("from_cookies")) {
     // Envoy's defaults when no location is given: the Authorization bearer token and the access_token parameter.
     addLocation(config, p, LocationKind.Header, "authorization", "Bearer ");
     addLocation(config, p, LocationKind.Param, "access_token", "");
     return;
   }
-  if (headers !== null) {
-    const hpath = path + ".from_headers";
-    if (!headers.isArray()) { errors.fail(hpath, "must be an array"); return; }
-    if (headers.length > MAX_LIST) { errors.fail(hpath, "at most " + MAX_LIST.toString() + " entries"); return; }
-    for (let i = 0; i < headers.length && !errors.failed; i++) {
-      const item = headers.at(i)!;
-      const ipath = hpath + "[" + i.toString() + "]";
-      if (!item.isObject()) { errors.fail(ipath, "must be an object {name, value_prefix}"); return; }
-      onlyKeys(item, ipath, ["name", "value_prefix"], errors);
-      const name = readString(item, "name", ipath + ".name", true, errors);
-      const prefix = readString(item, "value_prefix", ipath + ".value_prefix", false, errors);
-      if (errors.failed) return;
-      if (!isHeaderName(name)) { errors.fail(ipath + ".name", "must be a header name"); return; }
-      addLocation(config, p, LocationKind.Header, name.toLowerCase(), prefix);
-    }
+  const headers = f.array("from_headers", MAX_LIST);
+  for (let i = 0; i < headers.length && !errors.failed; i++) {
+    const item = unchecked(headers[i]);
+    const ipath = itemPath(f.at("from_headers"), i);
+    if (!item.isObject()) { errors.fail(ipath, "must be an object {name, value_prefix}"); return; }
+    const h = Fields.of(item, ipath, errors, ["name", "value_prefix"]);
+    if (h === null) return;
+    const name = h.string("name", "", true);
+    const prefix = h.string("value_prefix");
+    if (errors.failed) return;
+    if (!isHeaderName(name)) { errors.fail(h.at("name"), "must be a header name"); return; }
+    addLocation(config, p, LocationKind.Header, name.toLowerCase(), prefix);
   }
-  const paramNames = readStringList(params, path + ".from_params", errors);
+  const paramNames = f.stringList("from_params", MAX_LIST);
   for (let i = 0; i < paramNames.length; i++) addLocation(config, p, LocationKind.Param, paramNames[i], "");
-  const cookieNames = readStringList(cookies, path + ".from_cookies", errors);
+  const cookieNames = f.stringList("from_cookies", MAX_LIST);
   for (let i = 0; i < cookieNames.length; i++) addLocation(config, p, LocationKind.Cookie, cookieNames[i], "");
 }
 
@@ -296,36 +270,25 @@ function addLocation(config: TenantConfig, p: Provider, kind: LocationKind, name
   if (!p.locations.includes(index)) p.locations.push(index);
 }
 
-function readClaimHeaders(v: JsonValue | null, path: string, errors: Errors): ClaimHeader[] {
+function readClaimHeaders(f: Fields, key: string): ClaimHeader[] {
+  const errors = f.errors;
   const out = new Array<ClaimHeader>();
-  if (v === null) return out;
-  if (!v.isArray()) { errors.fail(path, "must be an array"); return out; }
-  if (v.length > MAX_LIST) { errors.fail(path, "at most " + MAX_LIST.toString() + " entries"); return out; }
-  for (let i = 0; i < v.length && !errors.failed; i++) {
-    const item = v.at(i)!;
-    const ipath = path + "[" + i.toString() + "]";
+  const items = f.array(key, MAX_LIST);
+  for (let i = 0; i < items.length && !errors.failed; i++) {
+    const item = unchecked(items[i]);
+    const ipath = itemPath(f.at(key), i);
     if (!item.isObject()) { errors.fail(ipath, "must be an object {header_name, claim_name}"); return out; }
-    onlyKeys(item, ipath, ["header_name", "claim_name"], errors);
-    const header = readString(item, "header_name", ipath + ".header_name", true, errors);
-    const claim = readString(item, "claim_name", ipath + ".claim_name", true, errors);
+    const c = Fields.of(item, ipath, errors, ["header_name", "claim_name"]);
+    if (c === null) return out;
+    const header = c.string("header_name", "", true);
+    const claim = c.string("claim_name", "", true);
     if (errors.failed) return out;
-    if (!isHeaderName(header)) { errors.fail(ipath + ".header_name", "must be a header name (not a pseudo-header)"); return out; }
-    if (isProtectedHeader(header.toLowerCase())) { errors.fail(ipath + ".header_name", "must not name a header Envoy owns (" + header + ")"); return out; }
-    if (claim.length == 0) { errors.fail(ipath + ".claim_name", "must not be empty"); return out; }
+    if (!isHeaderName(header)) { errors.fail(c.at("header_name"), "must be a header name (not a pseudo-header)"); return out; }
+    if (isProtectedHeader(header.toLowerCase())) { errors.fail(c.at("header_name"), "must not name a header Envoy owns (" + header + ")"); return out; }
+    if (claim.length == 0) { errors.fail(c.at("claim_name"), "must not be empty"); return out; }
     out.push(new ClaimHeader(header.toLowerCase(), claim));
   }
   return out;
-}
-
-/** RFC 7230 token characters; pseudo-headers (":path") are not names a client or claim may set. */
-export function isHeaderName(name: string): bool {
-  if (name.length == 0 || name.length > 256) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-    if (!alnum && "!#$%&'*+-.^_`|~".indexOf(String.fromCharCode(c)) < 0) return false;
-  }
-  return true;
 }
 
 /** Headers that decide routing or framing: a claim must never overwrite (and the plugin never strips) them. */
@@ -363,70 +326,13 @@ function strippedTokenHeader(config: TenantConfig): string {
   return "";
 }
 
-// ---- typed readers: each reports the field path on a type mismatch ----
-
-function onlyKeys(v: JsonValue, path: string, allowed: string[], errors: Errors): void {
-  for (let i = 0; i < v.length; i++) {
-    const key = v.keyAt(i)!;
-    if (!allowed.includes(key)) {
-      errors.fail(path.length ? path + "." + key : key, "unknown field (expected one of: " + allowed.join(", ") + ")");
-      return;
-    }
-  }
-}
-
-function readString(v: JsonValue, key: string, path: string, required: bool, errors: Errors): string {
-  const x = v.get(key);
-  if (x === null) {
-    if (required) errors.fail(path, "required");
-    return "";
-  }
-  const s = x.asString();
-  if (s === null) { errors.fail(path, "must be a string"); return ""; }
-  return s;
-}
-
-function readBool(v: JsonValue, key: string, path: string, fallback: bool, errors: Errors): bool {
-  const x = v.get(key);
-  if (x === null) return fallback;
-  if (x.kind != JsonKind.Bool) { errors.fail(path, "must be true or false"); return fallback; }
-  return x.asBool();
-}
-
-function readInteger(v: JsonValue, key: string, path: string, fallback: i64, min: i64, max: i64, errors: Errors): i64 {
-  const x = v.get(key);
-  if (x === null) return fallback;
-  if (!x.isIntegerLiteral()) { errors.fail(path, "must be an integer"); return fallback; }
-  const n = x.asNumber();
-  if (n < <f64>min || n > <f64>max) {
-    errors.fail(path, "must be between " + min.toString() + " and " + max.toString());
-    return fallback;
-  }
-  return <i64>n;
-}
-
-function readDuration(v: JsonValue, key: string, path: string, fallback: i64, max: i64, errors: Errors): i64 {
-  const x = v.get(key);
-  if (x === null) return fallback;
-  const s = x.asString();
-  if (s === null) { errors.fail(path, "must be a duration string such as \"2s\""); return fallback; }
+/** A duration member such as "2s" (see duration.ts), in milliseconds; `fallback` when absent or wrong. */
+function readDuration(f: Fields, key: string, fallback: i64, max: i64): i64 {
+  const v = f.get(key);
+  if (v === null) return fallback;
+  const s = v.asString();
+  if (s === null) { f.errors.fail(f.at(key), "must be a duration string such as \"2s\""); return fallback; }
   const ms = parseDurationMs(s, max);
-  if (ms < 0) { errors.fail(path, "must be a duration such as \"2s\" or \"0.5s\" (at most " + (max / 1000).toString() + "s)"); return fallback; }
+  if (ms < 0) { f.errors.fail(f.at(key), "must be a duration such as \"2s\" or \"0.5s\" (at most " + (max / 1000).toString() + "s)"); return fallback; }
   return ms;
-}
-
-function readStringList(v: JsonValue | null, path: string, errors: Errors): string[] {
-  const out = new Array<string>();
-  if (v === null) return out;
-  if (!v.isArray()) { errors.fail(path, "must be an array of strings"); return out; }
-  if (v.length > MAX_LIST) { errors.fail(path, "at most " + MAX_LIST.toString() + " entries"); return out; }
-  for (let i = 0; i < v.length; i++) {
-    const s = v.at(i)!.asString();
-    if (s === null || s.length == 0) {
-      errors.fail(path + "[" + i.toString() + "]", "must be a non-empty string");
-      return out;
-    }
-    out.push(s);
-  }
-  return out;
 }
