@@ -16,13 +16,7 @@ export enum IntegerStyle {
 
 /** The phrases in which the plugins' messages differ; everything else is worded the same for all. */
 export class Wording {
-  constructor(
-    /** "unknown field (<knownLabel>: a, b)". */
-    readonly knownLabel: string = "allowed",
-    readonly integers: IntegerStyle = IntegerStyle.WholeNumber,
-    /** "configuration: <notAnObject>" for a top level that is not a JSON object. */
-    readonly notAnObject: string = "must be a JSON object",
-  ) {}
+  constructor(readonly integers: IntegerStyle = IntegerStyle.WholeNumber) {}
 }
 
 /** The error slot shared by all readers of one configuration: the first error wins. */
@@ -66,7 +60,7 @@ export function parseConfigObject(bytes: Uint8Array, limits: JsonLimits, errors:
   }
   const root = parsed.value!;
   if (!root.isObject()) {
-    errors.fail("configuration", errors.wording.notAnObject);
+    errors.fail("configuration", "must be a JSON object");
     return null;
   }
   return root;
@@ -77,7 +71,7 @@ export function checkKeys(obj: JsonValue, path: string, allowed: string[], error
   for (let i = 0; i < obj.length; i++) {
     const key = obj.keyAt(i)!;
     if (!allowed.includes(key)) {
-      errors.fail(memberPath(path, key), "unknown field (" + errors.wording.knownLabel + ": " + allowed.join(", ") + ")");
+      errors.fail(memberPath(path, key), "unknown field (allowed: " + allowed.join(", ") + ")");
       return false;
     }
   }

@@ -44,7 +44,7 @@ const RULE_KEYS = ["group", "geo", "body", "header", "percent"];
 const WHEN_KEYS = ["geo", "header", "percent", "body"];
 
 /** This plugin's wording of the shared readers' messages. */
-const WORDING = new Wording("known", IntegerStyle.IntegerFrom, "must be an object");
+const WORDING = new Wording(IntegerStyle.IntegerFrom);
 
 export function parseConfig(bytes: Uint8Array): ConfigResult {
   const limits = new JsonLimits();

@@ -92,7 +92,7 @@ export function validate(bytes: Uint8Array): string {
 }
 
 /** This plugin's wording of the shared readers' messages. */
-const WORDING = new Wording("expected one of", IntegerStyle.IntegerLiteral);
+const WORDING = new Wording(IntegerStyle.IntegerLiteral);
 
 export function parseConfig(bytes: Uint8Array): ConfigResult {
   const limits = new JsonLimits();

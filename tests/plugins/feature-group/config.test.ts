@@ -33,7 +33,7 @@ describe("feature-group configuration", () => {
   const cases: Array<[string, unknown, string]> = [
     ["empty", "", "configuration: required (a JSON object)"],
     ["not JSON", "{rules: []}", "configuration: invalid JSON: unexpected character 'r' at byte 1 (expected an object key)"],
-    ["not an object", "[]", "configuration: must be an object"],
+    ["not an object", "[]", "configuration: must be a JSON object"],
     ["duplicate key", '{"rules":[],"rules":[]}', "configuration: invalid JSON: duplicate key \"rules\" at byte 12"],
     ["unknown field", { rulez: [] }, "rulez: unknown field"],
     ["rules not an array", { rules: {} }, "rules: must be an array"],

@@ -36,21 +36,21 @@ describe("config fields", () => {
     e = new ConfigErrors();
     parseConfigObject(bytes("[]"), new JsonLimits(), e);
     expect<string>(e.message).toBe("configuration: must be a JSON object");
-    e = new ConfigErrors(new Wording("known", IntegerStyle.IntegerFrom, "must be an object"));
+    e = new ConfigErrors(new Wording(IntegerStyle.IntegerFrom));
     parseConfigObject(bytes("1"), new JsonLimits(), e);
-    expect<string>(e.message).toBe("configuration: must be an object");
+    expect<string>(e.message).toBe("configuration: must be a JSON object");
     e = new ConfigErrors();
     expect<bool>(parseConfigObject(bytes("{\"a\":1}"), new JsonLimits(), e) !== null).toBe(true);
     expect<bool>(e.failed).toBe(false);
   });
 
-  it("refuses unknown fields in the plugin's wording", () => {
+  it("refuses unknown fields, naming the allowed ones", () => {
     let e = new ConfigErrors();
     expect<bool>(Fields.of(obj("{\"a\":{\"x\":1,\"yy\":2}}"), "", e, ["a"])!.object("a", ["x"]) === null).toBe(true);
     expect<string>(e.message).toBe("a.yy: unknown field (allowed: x)");
-    e = new ConfigErrors(new Wording("expected one of"));
+    e = new ConfigErrors(new Wording(IntegerStyle.IntegerLiteral));
     Fields.of(obj("{\"b\":1}"), "p", e, ["a", "c"]);
-    expect<string>(e.message).toBe("p.b: unknown field (expected one of: a, c)");
+    expect<string>(e.message).toBe("p.b: unknown field (allowed: a, c)");
     e = new ConfigErrors();
     Fields.of(obj("[]"), "", e, null);
     expect<string>(e.message).toBe("configuration: must be an object");
@@ -80,12 +80,12 @@ describe("config fields", () => {
     e = new ConfigErrors();
     root("{\"n\":11}", e).integer("n", 1, 0, 10);
     expect<string>(e.message).toBe("n: must be between 0 and 10");
-    e = new ConfigErrors(new Wording("allowed", IntegerStyle.IntegerLiteral));
+    e = new ConfigErrors(new Wording(IntegerStyle.IntegerLiteral));
     root("{\"n\":1.0}", e).integer("n", 1, 0, 10);
     expect<string>(e.message).toBe("n: must be an integer");
-    e = new ConfigErrors(new Wording("allowed", IntegerStyle.WholeNumber));
+    e = new ConfigErrors(new Wording(IntegerStyle.WholeNumber));
     expect<i64>(root("{\"n\":1.0}", e).integer("n", 5, 0, 10)).toBe(1);
-    e = new ConfigErrors(new Wording("known", IntegerStyle.IntegerFrom));
+    e = new ConfigErrors(new Wording(IntegerStyle.IntegerFrom));
     root("{\"n\":\"1\"}", e).integer("n", 1, 0, 10);
     expect<string>(e.message).toBe("n: must be an integer from 0 to 10");
   });
