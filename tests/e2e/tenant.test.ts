@@ -170,6 +170,19 @@ describe("tenant plugin in Envoy (envoy-configs/tenant.yaml)", () => {
     await idp.up();
   });
 
+  it("JWKS endpoint answering garbage or 500 on refresh: the last good set keeps working, each failure counted", async () => {
+    for (const mode of ["garbage", "error"] as const) {
+      const failuresBefore = await stat("jwks.fetch_failure");
+      idp.behave(mode);
+      await new Promise((r) => setTimeout(r, 4000)); // cache_duration is 3s: at least one refresh gets the bad answer
+      const r = await get({ authorization: `Bearer ${await token(keys.get("ES256")!, { tenant: "acme" })}` });
+      assert.equal(r.status, 200, `${mode}: ${r.body}`);
+      assert.equal(echo(r).name, "acme");
+      assert.ok((await stat("jwks.fetch_failure")) > failuresBefore, `${mode}: the failed refresh is counted`);
+    }
+    idp.behave("ok");
+  });
+
   it("counts decisions in Envoy's /stats; RS256/ES256 signatures went through Envoy's verify_signature", async () => {
     assert.ok((await stat("accepted")) >= 10);
     assert.ok((await stat("signature.host")) >= 2, "signature_backend auto uses the host function Envoy offers");
