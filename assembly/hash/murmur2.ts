@@ -2,7 +2,10 @@
 // used by ring hash with hash_function MURMUR_HASH_2. Envoy reads words little-endian on every
 // platform, as wasm does, so plain loads match.
 
-import { utf8Scratch, scratchPtr } from "./utf8-scratch";
+import { Utf8Scratch } from "../encoding/utf8-scratch";
+
+/** The UTF-8 of a string being hashed (no allocation per call). */
+const scratch = new Utf8Scratch();
 
 /** Seed Envoy passes (libstdc++'s std::hash<std::string> seed). */
 export const MURMUR2_STD_SEED: u64 = 0xc70f6907;
@@ -42,6 +45,6 @@ export function murmur2(data: Uint8Array, seed: u64 = MURMUR2_STD_SEED): u64 {
 
 /** MurmurHash2-64 of the UTF-8 bytes of `s`. */
 export function murmur2String(s: string, seed: u64 = MURMUR2_STD_SEED): u64 {
-  const len = utf8Scratch(s);
-  return murmur2Raw(scratchPtr(), len, seed);
+  const at = scratch.write(s);
+  return murmur2Raw(at, scratch.length, seed);
 }

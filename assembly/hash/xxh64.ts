@@ -2,7 +2,10 @@
 // offsets/skips and ring hash points. Must match the reference bit for bit; wasm is little-endian,
 // which is the byte order XXH64 reads its lanes in, so plain loads are correct.
 
-import { utf8Scratch, scratchPtr } from "./utf8-scratch";
+import { Utf8Scratch } from "../encoding/utf8-scratch";
+
+/** The UTF-8 of a string being hashed (no allocation per call). */
+const scratch = new Utf8Scratch();
 
 // @ts-ignore: decorator
 @inline const P1: u64 = 0x9e3779b185ebca87;
@@ -93,6 +96,6 @@ export function xxh64Range(data: Uint8Array, start: i32, end: i32, seed: u64 = 0
 
 /** XXH64 of the UTF-8 bytes of `s` (encoded into a reused scratch area, no allocation per call). */
 export function xxh64String(s: string, seed: u64 = 0): u64 {
-  const len = utf8Scratch(s);
-  return xxh64Raw(scratchPtr(), len, seed);
+  const at = scratch.write(s);
+  return xxh64Raw(at, scratch.length, seed);
 }

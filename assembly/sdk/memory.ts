@@ -1,3 +1,5 @@
+import { Utf8Scratch } from "../encoding/utf8-scratch";
+
 // Memory shared with the host: the allocator the host calls, result slots, and taking ownership of host buffers.
 
 /** Slots the host writes results into (a pointer and a size, or one u64). The VM is single-threaded: one call at a time. */
@@ -30,42 +32,11 @@ export function takeHostString(): string {
   return out;
 }
 
-/** Frees a host buffer the caller decided not to read. */
-export function dropHostBytes(): void {
-  const ptr = load<usize>(RET_PTR);
-  if (ptr != 0) heap.free(ptr);
-}
-
 export function clearResultSlots(): void {
   store<u64>(RESULT_SLOTS, 0);
   store<u64>(RESULT_SLOTS + 8, 0);
 }
 
-/**
- * A static area for the UTF-8 of a name or value passed to the host, so a header get or add allocates nothing
- * on the way in. A string too long for it falls back to an allocation, held until the next write.
- */
-export class Utf8Scratch {
-  /** Byte length of the last string written. */
-  length: usize = 0;
-  private overflow: ArrayBuffer | null = null;
-
-  constructor(private readonly area: usize, private readonly capacity: usize) {}
-
-  /** Writes the UTF-8 of `s` and returns where it is; valid until the next write. */
-  write(s: string): usize {
-    if (<usize>s.length * 3 <= this.capacity) {
-      this.length = String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, this.area);
-      return this.area;
-    }
-    const buf = String.UTF8.encode(s);
-    this.overflow = buf;
-    this.length = <usize>buf.byteLength;
-    return changetype<usize>(buf);
-  }
-}
-
-const SCRATCH_BYTES: usize = 2048;
 /** For the key argument of a host call, and for its value argument: two, since some calls take both. */
-export const keyScratch = new Utf8Scratch(memory.data(<i32>SCRATCH_BYTES), SCRATCH_BYTES);
-export const valueScratch = new Utf8Scratch(memory.data(<i32>SCRATCH_BYTES), SCRATCH_BYTES);
+export const keyScratch = new Utf8Scratch();
+export const valueScratch = new Utf8Scratch();
