@@ -20,7 +20,8 @@ export class Utf8Scratch {
       this.length = <usize>buf.byteLength;
       return changetype<usize>(buf);
     }
-    this.overflow = null;
+    // Only when set: storing a reference costs a GC write barrier on every call.
+    if (this.overflow !== null) this.overflow = null;
     this.reserve(units);
     // Names, keys and header values are nearly always ASCII: narrow four code units per step and fall back
     // to the general encoder at the first non-ASCII one.
