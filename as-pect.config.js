@@ -1,6 +1,4 @@
 // as-pect runs the AssemblyScript unit tests (tests/unit/**/*.spec.ts) against the shared modules in assembly/.
-// Tests that read third-party vectors get them through the `vectors` import below, so the
-// same files under ../shared/vectors drive both these tests and the TypeScript ones.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import * as crypto from "../../dist/tools/crypto.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const vectors = join(root, "..", "shared", "vectors", "wycheproof");
+const vectors = join(root, "tests", "vectors", "wycheproof");
 
 interface WycheproofTest {
   tcId: number;
@@ -113,7 +113,7 @@ describe("wycheproof ed25519_test.json", () => {
 
 // RFC 7515 Appendix A.3 (ES256, a high-S signature) and A.4 (ES512): JWS compact examples.
 describe("RFC 7515 ECDSA examples", () => {
-  const rfc = join(root, "..", "shared", "vectors", "rfc7515");
+  const rfc = join(root, "tests", "vectors", "rfc7515");
   const cases: [string, number, string][] = [
     ["rfc7515_A.3", 1, "sha256"],
     ["rfc7515_A.4", 3, "sha512"],

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import * as crypto from "../../dist/tools/crypto.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const vectors = join(root, "..", "shared", "vectors", "wycheproof");
+const vectors = join(root, "tests", "vectors", "wycheproof");
 
 interface Test {
   tcId: number;
@@ -157,7 +157,7 @@ for (const file of pssFiles) {
 
 // RFC 7515 Appendix A.1 (HS256) and A.2 (RS256): JWS compact examples.
 describe("RFC 7515 HS256 and RS256 examples", () => {
-  const rfc = join(root, "..", "shared", "vectors", "rfc7515");
+  const rfc = join(root, "tests", "vectors", "rfc7515");
   const parts = (name: string) => {
     const jws = readFileSync(join(rfc, `${name}.jwsc`), "utf8").trim();
     const [header, payload, signature] = jws.split(".");

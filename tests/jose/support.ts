@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const vectors = join(root, "..", "shared", "vectors");
+export const vectors = join(root, "tests", "vectors");
 export const rfcDir = join(vectors, "rfc7515");
 
 export function rfcFile(name: string): string {
