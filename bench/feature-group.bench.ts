@@ -2,7 +2,7 @@
 // rules; body rules on 1 KiB, 16 KiB and 64 KiB JSON bodies with the field near the start and near the end;
 // and a CIDR lookup on a table of 100,000 prefixes, timed inside wasm (dist/tools/net).
 import { join } from "node:path";
-import { ProxyWasmHost } from "../tests/harness/index.ts";
+import { ProxyWasmHost } from "../harness/index.ts";
 import { root } from "../scripts/ensure.mjs";
 import type { BenchRow } from "./measure.ts";
 

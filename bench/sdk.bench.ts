@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { statSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { ProxyWasmHost } from "../tests/harness/index.ts";
+import { ProxyWasmHost } from "../harness/index.ts";
 import { root } from "../scripts/ensure.mjs";
 import { timePerOp, BenchRow } from "./measure.ts";
 

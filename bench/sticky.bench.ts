@@ -1,7 +1,7 @@
 // Sticky plugin benchmark: per-request cost of each mode and key source in the harness (Node's V8, the
 // same engine Envoy embeds), next to the no-op plugin on the same requests. Table builds and raw lookups
 // are measured by bench/hash.bench.ts. Run alone: node --import tsx bench/sticky.bench.ts
-import { ProxyWasmHost, HttpStream } from "../tests/harness/index.ts";
+import { ProxyWasmHost, HttpStream } from "../harness/index.ts";
 import { STICKY_WASM, NOOP_WASM, ensureBuilt } from "../tests/plugins/sticky/support.ts";
 import type { BenchRow } from "./measure.ts";
 

@@ -89,7 +89,7 @@ async function ensureBuilt(plugin) {
 
 async function checkPlugin(plugin, text) {
   const { tsImport } = await import("tsx/esm/api");
-  const { ProxyWasmHost } = await tsImport("../tests/harness/index.ts", import.meta.url);
+  const { ProxyWasmHost } = await tsImport("../harness/index.ts", import.meta.url);
   // Call-outs the plugin makes at start (a remote JWKS fetch) stay unanswered: configuring does not depend on them.
   const host = new ProxyWasmHost({ wasm: join(root, "dist", `${plugin}.wasm`), rootId: plugin, pluginConfig: text, onHttpCall: () => undefined });
   const started = await host.start();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startEnvoy, Envoy } from "../envoy/envoy.ts";
 import { startEchoServer, EchoServer, Echo } from "../support/echo-server.ts";
 import { request, Reply } from "../support/http.ts";
-import { ProxyWasmHost } from "../harness/index.ts";
+import { ProxyWasmHost } from "../../harness/index.ts";
 import { root } from "../../scripts/ensure.mjs";
 
 const PROBE = join(root, "build", "fixtures", "abi-probe.wasm");

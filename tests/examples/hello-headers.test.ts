@@ -2,7 +2,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ProxyWasmHost } from "../harness/index.ts";
+import { ProxyWasmHost } from "../../harness/index.ts";
 import { startEnvoy, Envoy } from "../envoy/envoy.ts";
 import { startEchoServer, EchoServer, echoValues } from "../support/echo-server.ts";
 import { request } from "../support/http.ts";

@@ -2,7 +2,7 @@
 // no trap, the same input gives the same output, memory stays bounded. Plugin-specific invariants (which
 // headers from the client may never reach the upstream) are passed in by each plugin's fuzz test.
 import fc from "fast-check";
-import { ProxyWasmHost, HeaderInput } from "../harness/index.ts";
+import { ProxyWasmHost, HeaderInput } from "../../harness/index.ts";
 
 export interface FuzzRequest { headers: Array<[string, string | Uint8Array]>; chunks: ReadonlyArray<Uint8Array>; path?: string; method?: string }
 

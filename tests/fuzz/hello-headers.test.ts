@@ -4,7 +4,7 @@ import { it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import fc from "fast-check";
-import { ProxyWasmHost } from "../harness/index.ts";
+import { ProxyWasmHost } from "../../harness/index.ts";
 import { fuzzPlugin } from "./driver.ts";
 import { headerList, headerValue, chunked, jsonBody } from "./arbitraries.ts";
 import { root } from "../../scripts/ensure.mjs";

@@ -3,7 +3,7 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ProxyWasmHost } from "../harness/index.ts";
+import { ProxyWasmHost } from "../../harness/index.ts";
 import { fuzzPlugin, Outcome } from "./driver.ts";
 import { headerList, headerValue, chunked, jsonBody } from "./arbitraries.ts";
 import { STICKY_WASM } from "../plugins/sticky/support.ts";

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { encodePairs, decodePairs, MAX_PAIRS, HeaderMap, ProxyWasmHost, Status, BodyAction } from "./index.ts";
+import { encodePairs, decodePairs, MAX_PAIRS, HeaderMap, ProxyWasmHost, Status, BodyAction } from "../../harness/index.ts";
 import { root } from "../../scripts/ensure.mjs";
 
 const PROBE = join(root, "build", "fixtures", "abi-probe.wasm");

@@ -4,7 +4,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ProxyWasmHost } from "../harness/index.ts";
+import { ProxyWasmHost } from "../../harness/index.ts";
 import { startEnvoy, Envoy } from "../envoy/envoy.ts";
 import { startEchoServer, EchoServer } from "../support/echo-server.ts";
 import { runWrk, LoadResult } from "../support/wrk.ts";

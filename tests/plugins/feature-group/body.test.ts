@@ -3,8 +3,8 @@
 // large, wrong content type) give no group from that rule while the request goes on unharmed.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { HeadersAction, BodyAction } from "../../harness/index.ts";
-import type { ProxyWasmHost } from "../../harness/index.ts";
+import { HeadersAction, BodyAction } from "../../../harness/index.ts";
+import type { ProxyWasmHost } from "../../../harness/index.ts";
 import { startPlugin, send, Request, outcome, counters } from "./support.ts";
 
 const CONFIG = {

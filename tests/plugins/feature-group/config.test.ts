@@ -108,7 +108,7 @@ describe("feature-group configuration", () => {
   }
 
   it("logs exactly one error line for a refused configuration", async () => {
-    const { ProxyWasmHost } = await import("../../harness/index.ts");
+    const { ProxyWasmHost } = await import("../../../harness/index.ts");
     const { WASM, ROOT_ID } = await import("./support.ts");
     const host = new ProxyWasmHost({ wasm: WASM, rootId: ROOT_ID, pluginConfig: { rules: [{ group: "" }] } });
     const started = await host.start();

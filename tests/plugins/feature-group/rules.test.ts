@@ -3,7 +3,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { HeadersAction } from "../../harness/index.ts";
+import { HeadersAction } from "../../../harness/index.ts";
 import { root } from "../../../scripts/ensure.mjs";
 import { startPlugin, send, outcome, counters, EXAMPLE_CONFIG, INTERNAL_CONFIG } from "./support.ts";
 

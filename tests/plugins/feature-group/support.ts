@@ -2,8 +2,8 @@
 // request driver.
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { ProxyWasmHost, HttpStream } from "../../harness/index.ts";
-import type { HeaderInput, Properties, HostOptions } from "../../harness/index.ts";
+import { ProxyWasmHost, HttpStream } from "../../../harness/index.ts";
+import type { HeaderInput, Properties, HostOptions } from "../../../harness/index.ts";
 import { parse as parseYaml } from "yaml";
 import { root } from "../../../scripts/ensure.mjs";
 

@@ -1,7 +1,7 @@
 // The ID generator (IDs that route home), and how many keys move when a pod is removed.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { ProxyWasmHost, HttpStream } from "../../harness/index.ts";
+import { ProxyWasmHost, HttpStream } from "../../../harness/index.ts";
 import { stickyHost, randomKeys } from "./support.ts";
 
 const PODS = [

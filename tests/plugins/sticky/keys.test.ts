@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { root } from "../../../scripts/ensure.mjs";
-import { ProxyWasmHost, HttpStream, HeadersAction, BodyAction } from "../../harness/index.ts";
+import { ProxyWasmHost, HttpStream, HeadersAction, BodyAction } from "../../../harness/index.ts";
 import { stickyHost, randomKeys } from "./support.ts";
 
 type HashTool = typeof import("../../../dist/tools/hash.js");

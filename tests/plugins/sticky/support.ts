@@ -50,7 +50,7 @@ export async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: 
 
 // ---- harness hosts running the plugin ----
 
-import { ProxyWasmHost } from "../../harness/index.ts";
+import { ProxyWasmHost } from "../../../harness/index.ts";
 
 /**
  * A harness host running dist/sticky.wasm with `config`. `allowOnHeadersStopIteration` defaults to true, as

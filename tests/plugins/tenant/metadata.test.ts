@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { startTenant, ISSUER } from "./support.ts";
-import { ProxyWasmHost } from "../../harness/index.ts";
+import { ProxyWasmHost } from "../../../harness/index.ts";
 
 // ---- a hand-rolled protobuf encoder for Metadata / Struct / Value (the test's independent side) ----
 

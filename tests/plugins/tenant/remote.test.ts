@@ -3,7 +3,7 @@
 // rate-limited refetch on an unknown kid (key rotation).
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { ProxyWasmHost } from "../../harness/index.ts";
+import { ProxyWasmHost } from "../../../harness/index.ts";
 import { makeKey, sign, jwks, startTenant, bearer, TestKey, ISSUER } from "./support.ts";
 
 const TIMEOUT_MS = 2000;

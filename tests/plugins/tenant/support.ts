@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { generateKeyPair, exportJWK, SignJWT, base64url, type JWK, type CryptoKey } from "jose";
-import { ProxyWasmHost, type HostOptions } from "../../harness/index.ts";
+import { ProxyWasmHost, type HostOptions } from "../../../harness/index.ts";
 import { root } from "../../../scripts/ensure.mjs";
 
 export const WASM = join(root, "dist", "tenant.wasm");

@@ -4,7 +4,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { ProxyWasmHost } from "../../harness/index.ts";
+import { ProxyWasmHost } from "../../../harness/index.ts";
 import {
   makeKey, sign, jwks, startTenant, localProvider, send, bearer, header, TestKey, Alg, NOW, ISSUER,
 } from "./support.ts";

@@ -1,5 +1,5 @@
 // A proxy-wasm ABI v0.2.1 host in TypeScript that runs a compiled plugin in Node's V8 with Envoy's semantics
-// (see ../../../shared/reference/proxy-wasm-abi.md). One ProxyWasmHost = one VM with one plugin (root context).
+// (facts: proxy-wasm-cpp-host, Envoy's host). One ProxyWasmHost = one VM with one plugin (root context).
 import { readFileSync } from "node:fs";
 import { randomFillSync } from "node:crypto";
 import {
