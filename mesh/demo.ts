@@ -7,10 +7,19 @@ import { startMesh, freePlan } from "./mesh.ts";
 import { runAll, Outcome } from "./scenarios.ts";
 import { demoTokens } from "./tokens.ts";
 import { table } from "./table.ts";
+import { onStopSignal } from "../scripts/lifecycle.mjs";
+import { stopAllEnvoys } from "../tests/envoy/envoy.ts";
 
 const logDir = mkdtempSync(join(tmpdir(), "waymark-demo-"));
+let mesh: Awaited<ReturnType<typeof startMesh>> | undefined;
+// SIGINT, SIGTERM, SIGHUP, or the parent gone: stop the mesh (gateways still starting too), then die of the signal.
+onStopSignal(async () => {
+  await mesh?.stop();
+  await stopAllEnvoys();
+  rmSync(logDir, { recursive: true, force: true });
+  console.log("stopped: every gateway and service is down.");
+});
 const plan = await freePlan();
-let mesh;
 try {
   mesh = await startMesh({ plan, logDir });
 } catch (err) {

@@ -12,6 +12,8 @@ import { curlFor, mintCartId, mintUrl, runAll, maglevPod, Context } from "./scen
 import { followMesh } from "./live-log.ts";
 import { table } from "./table.ts";
 import { root } from "../scripts/ensure.mjs";
+import { onStopSignal } from "../scripts/lifecycle.mjs";
+import { stopAllEnvoys } from "../tests/envoy/envoy.ts";
 
 const args = process.argv.slice(2);
 const t0 = Number(process.env.WAYMARK_T0) || Date.now();
@@ -19,17 +21,14 @@ const plan = args.includes("--free-ports") ? await freePlan() : fixedPorts;
 
 let mesh: Mesh | undefined;
 let follower: { stop(): void } | undefined;
-let stopping = false;
-const shutdown = async (code: number) => {
-  if (stopping) return;
-  stopping = true;
+const stopAll = async () => {
   follower?.stop();
   await mesh?.stop();
+  await stopAllEnvoys(); // gateways still starting when the signal came
   console.log("\nstopped: every gateway and service is down.");
-  process.exit(code);
 };
-// Envoy children still starting when a signal arrives are killed by tests/envoy/envoy.ts's exit hook.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+// SIGINT, SIGTERM, SIGHUP, or the parent gone: stop everything, then die of that signal (exit 130 / 143 / 129).
+onStopSignal(stopAll);
 
 const busy = await busyPorts(plan);
 if (busy.length) {
@@ -60,7 +59,8 @@ console.log(`\nJWKS: http://${plan.address("jwks")}/.well-known/jwks.json   toke
 if (args.includes("--check")) {
   const outcomes = await runAll(ctx);
   console.log("\n" + table(["scenario", "expected", "observed", "result"], outcomes.map((o) => [o.scenario.name, o.expected, o.observed, o.result])));
-  await shutdown(outcomes.some((o) => o.result === "FAIL") ? 1 : 0);
+  await stopAll();
+  process.exit(outcomes.some((o) => o.result === "FAIL") ? 1 : 0);
 }
 
 console.log("\nTry these (each answer is JSON naming the service, version, pod, dc and namespace that served it, and the headers it saw):\n");

@@ -43,6 +43,16 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+/** Stops every Envoy this process started that is still running, ready or not (a signal during start-up). */
+export async function stopAllEnvoys(): Promise<void> {
+  await Promise.all([...running].map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 4000).unref();
+  })));
+}
+
 let envoyPath: string | undefined;
 
 export function envoyBinary(): string {

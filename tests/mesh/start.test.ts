@@ -4,36 +4,13 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFile, ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, Server } from "node:net";
 import { join } from "node:path";
+import { constants as osConstants } from "node:os";
 import { root } from "../../scripts/ensure.mjs";
 import { fixedPorts, gateways } from "../../mesh/topology.ts";
-
-function childPids(parent: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 of /proc/<pid>/stat is the parent pid (after the parenthesised command name).
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === parent) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { childPids, alive } from "../support/processes.ts";
 
 function sh(command: string): Promise<string> {
   return new Promise((resolve, reject) => execFile("sh", ["-c", command], { timeout: 15_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
@@ -44,7 +21,8 @@ function runner(args: string[]): { child: ChildProcess; output: () => string; wa
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // The exit code, or 128 + n for a process that died of signal n, as a shell reports it.
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 + osConstants.signals[signal] : null))));
   const waitFor = async (re: RegExp, ms: number) => {
     const end = Date.now() + ms;
     while (!re.test(out)) {
@@ -111,7 +89,7 @@ describe("npm start's runner (mesh/run.ts)", () => {
     const envoys = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("envoy"));
     assert.equal(envoys.length, gateways.length, `expected one Envoy per gateway, found ${envoys.length}`);
     run.child.kill("SIGINT");
-    assert.equal(await run.exited, 0);
+    assert.equal(await run.exited, 130, "dies of the SIGINT it was sent, as a shell expects");
     assert.match(run.output(), /stopped: every gateway and service is down/);
     const end = Date.now() + 5000;
     while (children.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
