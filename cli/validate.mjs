@@ -77,13 +77,13 @@ async function checkSchema(plugin, text) {
 
 /** Builds dist/<plugin>.wasm when it is missing; warns (and goes on) when it is older than its sources. */
 async function ensureBuilt(plugin) {
-  const { stale } = await import("../mesh/prepare.mjs");
+  const { stale } = await import("../scripts/freshness.mjs");
   const module = { only: `plugins/${plugin}`, out: `dist/${plugin}.wasm` };
   if (existsSync(join(root, module.out))) {
-    if (stale(module)) process.stderr.write(`waymark validate: note: dist/${plugin}.wasm is older than its sources (npm run build updates it)\n`);
+    if (stale(module.only, [module.out])) process.stderr.write(`waymark validate: note: dist/${plugin}.wasm is older than its sources (npm run build updates it)\n`);
     return true;
   }
-  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--only", module.only, "--quiet"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--only", module.only, "--release", "--quiet"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   return build.status === 0 && existsSync(join(root, module.out));
 }
 

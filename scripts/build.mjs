@@ -6,19 +6,26 @@
 //   tools/<name>/index.ts          -> dist/tools/<name>.wasm + .js (ES module bindings): the same shared code, callable from Node
 // Proxy-wasm modules are checked after the build: they may import only env.proxy_* and WASI, and must export
 // the ABI marker, an allocator and _initialize, or Envoy will refuse them.
-// Usage: node scripts/build.mjs [--only <path-prefix>] [--quiet]
+// Only modules older than their sources are built, several at once (one process per core).
+// Usage: node scripts/build.mjs [--only <path-prefix>]... [--release] [--force] [--quiet]
+//   --release  skip the .debug.wasm builds (npm start, waymark validate: only the release module is loaded)
+//   --force    build even what is up to date
 import { readdirSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { join, dirname, relative } from "node:path";
+import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { ensureNodeModules } from "./ensure.mjs";
+import { stale } from "./freshness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const flagValues = (name) => args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1].replace(/\/$/, "")] : []));
+const only = flagValues("--only");
+const worker = flagValues("--job")[0];
 const quiet = args.includes("--quiet");
-
-ensureNodeModules();
-const asc = (await import("assemblyscript/asc")).default;
+const releaseOnly = args.includes("--release");
+const force = args.includes("--force");
 
 /** Flags every proxy-wasm module needs: abort goes to our logger (Envoy has no env.abort), start is exported as _initialize. */
 const PROXY_FLAGS = ["--use", "abort=assembly/sdk/abort/abortHandler", "--exportStart", "_initialize", "--runtime", "incremental"];
@@ -37,16 +44,20 @@ const jobs = [
   ...entries("examples").map((e) => ({ ...e, kind: "proxy", out: `build/examples/${e.name}` })),
   ...entries("tests/fixtures").map((e) => ({ ...e, kind: "proxy", out: `build/fixtures/${e.name}` })),
   ...entries("tools").map((e) => ({ ...e, kind: "tool", out: `dist/tools/${e.name}` })),
-].filter((job) => !only || job.dir.startsWith(only.replace(/\/$/, "")) || only.startsWith(job.dir));
+].filter((job) => only.length === 0 || only.some((o) => job.dir.startsWith(o) || o.startsWith(job.dir)));
+
+function outputs(job) {
+  if (job.kind === "tool") return [`${job.out}.wasm`, `${job.out}.js`];
+  return releaseOnly ? [`${job.out}.wasm`] : [`${job.out}.wasm`, `${job.out}.debug.wasm`];
+}
 
 async function compile(argv) {
+  const asc = (await import("assemblyscript/asc")).default;
   let errText = "";
   const stderr = { write: (s) => { errText += s; return true; } };
   const stdout = { write: () => true };
   const { error } = await asc.main(argv, { stdout, stderr });
-  if (error) {
-    throw new Error(errText || String(error));
-  }
+  if (error) throw new Error(errText || String(error));
 }
 
 function checkProxyModule(file) {
@@ -63,27 +74,51 @@ function checkProxyModule(file) {
   return problems;
 }
 
-let failed = 0;
-const rows = [];
-for (const job of jobs) {
+/** Builds one module in this process; throws with the compiler's or the checker's message. */
+async function buildJob(job) {
   mkdirSync(dirname(join(root, job.out)), { recursive: true });
-  try {
-    if (job.kind === "proxy") {
-      await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, ...PROXY_FLAGS]);
-      await compile([job.entry, "--config", "asconfig.json", "--target", "debug", "-o", `${job.out}.debug.wasm`, ...PROXY_FLAGS]);
-      const problems = checkProxyModule(join(root, `${job.out}.wasm`));
-      if (problems.length) throw new Error(problems.join("\n"));
-    } else {
-      await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, "--bindings", "esm"]);
-    }
-    rows.push([`${job.out}.wasm`, statSync(join(root, `${job.out}.wasm`)).size]);
-  } catch (err) {
-    failed++;
-    console.error(`build failed: ${job.entry}\n${err.message}`);
+  if (job.kind === "proxy") {
+    await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, ...PROXY_FLAGS]);
+    if (!releaseOnly) await compile([job.entry, "--config", "asconfig.json", "--target", "debug", "-o", `${job.out}.debug.wasm`, ...PROXY_FLAGS]);
+    const problems = checkProxyModule(join(root, `${job.out}.wasm`));
+    if (problems.length) throw new Error(problems.join("\n"));
+  } else {
+    await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, "--bindings", "esm"]);
   }
 }
 
+if (worker) {
+  // One module, in a process of its own (the parallel build below starts these).
+  const job = jobs.find((j) => j.dir === worker);
+  try {
+    await buildJob(job);
+  } catch (err) {
+    console.error(`build failed: ${job.entry}\n${err.message}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+ensureNodeModules();
+const todo = jobs.filter((job) => force || stale(job.dir, outputs(job)));
+if (todo.length) console.error(`building ${todo.length} of ${jobs.length} module(s): ${todo.map((j) => j.dir).join(", ")}`);
+
+function buildInChild(job) {
+  return new Promise((resolve) => {
+    const argv = [fileURLToPath(import.meta.url), "--job", job.dir, ...(releaseOnly ? ["--release"] : [])];
+    const child = spawn(process.execPath, argv, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("exit", (code) => resolve(code === 0));
+  });
+}
+
+let failed = 0;
+const queue = [...todo];
+await Promise.all(Array.from({ length: Math.min(availableParallelism(), queue.length) }, async () => {
+  for (let job = queue.shift(); job; job = queue.shift()) if (!(await buildInChild(job))) failed++;
+}));
+
 if (!quiet) {
+  const rows = jobs.filter((j) => existsSync(join(root, `${j.out}.wasm`))).map((j) => [`${j.out}.wasm`, statSync(join(root, `${j.out}.wasm`)).size]);
   const width = Math.max(0, ...rows.map((r) => r[0].length));
   for (const [file, size] of rows) console.log(`${file.padEnd(width)}  ${String(size).padStart(8)} bytes`);
 }

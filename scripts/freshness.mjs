@@ -1,0 +1,24 @@
+// Is a built module older than what it is built from? Used by the build (to build only what is stale) and by
+// commands that load a built module (to say when it is out of date).
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "./ensure.mjs";
+
+/** What every module is built from besides its own folder. */
+export const SHARED_INPUTS = ["assembly", "asconfig.json", "package-lock.json", "scripts/build.mjs"];
+
+/** The newest modification time of a file, or of anything under a folder (the folder's own time included). */
+export function newestUnder(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs; // a folder's own time changes when a file is removed or renamed in it
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestUnder(join(path, name)));
+  return newest;
+}
+
+/** True when one of `outputs` (paths from the project root) is missing or older than the sources of module `dir`. */
+export function stale(dir, outputs) {
+  const newestInput = Math.max(...[dir, ...SHARED_INPUTS].map((p) => newestUnder(join(root, p))));
+  return outputs.some((out) => !existsSync(join(root, out)) || statSync(join(root, out)).mtimeMs < newestInput);
+}
