@@ -3,6 +3,7 @@
 // configuration names the field a person has to fix. Only the first problem is kept: after it the readers
 // return their fallbacks, so parsing can run on without a check after every call, and the result is refused.
 import { JsonValue, JsonLimits, parseJson } from "../json";
+import { nearestName } from "./suggest";
 
 /** How integer fields are checked and worded (each plugin kept the wording its tests and operators know). */
 export enum IntegerStyle {
@@ -66,12 +67,17 @@ export function parseConfigObject(bytes: Uint8Array, limits: JsonLimits, errors:
   return root;
 }
 
-/** Records an error for the first member of `obj` not in `allowed` (so a misspelt field is not a silent default). */
+/**
+ * Records an error for the first member of `obj` not in `allowed` (so a misspelt field is not a silent default):
+ * "unknown field (did you mean <name>?)" when an allowed name is a near miss, else the allowed names.
+ */
 export function checkKeys(obj: JsonValue, path: string, allowed: string[], errors: ConfigErrors): bool {
   for (let i = 0; i < obj.length; i++) {
     const key = obj.keyAt(i)!;
     if (!allowed.includes(key)) {
-      errors.fail(memberPath(path, key), "unknown field (allowed: " + allowed.join(", ") + ")");
+      const meant = nearestName(key, allowed);
+      errors.fail(memberPath(path, key), meant !== null ? "unknown field (did you mean " + meant + "?)" :
+        "unknown field (allowed: " + allowed.join(", ") + ")");
       return false;
     }
   }

@@ -1,10 +1,10 @@
 // `waymark validate <plugin> <config.json>` through the real command (bin/waymark.mjs): the mesh's own plugin
 // configurations are valid; broken ones are refused by the plugin's compiled module and by its JSON Schema, with
 // the field named; usage errors exit 2.
-import { describe, it } from "node:test";
+import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "../../scripts/ensure.mjs";
@@ -12,6 +12,7 @@ import { gateways, fixedPorts } from "../../mesh/topology.ts";
 import { fieldName } from "../../cli/validate.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "waymark-validate-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function waymark(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [join(root, "bin", "waymark.mjs"), ...args], { cwd: root, encoding: "utf8", input });
@@ -52,6 +53,14 @@ describe("waymark validate", () => {
     assert.match(r.out, /sticky: invalid configuration: /);
     assert.match(r.out, /\n\s+key: required/);
     assert.match(r.out, /\n\s+keys: unknown field/);
+  });
+
+  it("suggests the field a misspelt one was probably meant to be", () => {
+    const mesh = gateways.find((g) => g.name === "ingress")!.plugins.find((p) => p.plugin === "feature-group")!.config(fixedPorts) as { geo: Record<string, unknown> };
+    const { xff_num_trusted_hops: hops, ...geo } = mesh.geo;
+    const r = waymark(["validate", "feature-group", configFile("fg-typo.json", { ...mesh, geo: { ...geo, xff_num_trusted_hop: hops } })]);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /feature-group: invalid configuration: geo\.xff_num_trusted_hop: unknown field \(did you mean xff_num_trusted_hops\?\)/);
   });
 
   it("runs the plugin's own rules beyond the schema (a non-prime Maglev table size)", () => {

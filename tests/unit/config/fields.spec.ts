@@ -1,6 +1,7 @@
 import { JsonLimits, parseJsonString, JsonValue } from "../../../assembly/json";
 import { ConfigErrors, Fields, IntegerStyle, Wording, parseConfigObject, memberPath, itemPath } from "../../../assembly/config/fields";
 import { isHeaderName } from "../../../assembly/config/header-name";
+import { editDistance, nearestName } from "../../../assembly/config/suggest";
 
 function obj(text: string): JsonValue {
   return parseJsonString(text).value!;
@@ -54,6 +55,31 @@ describe("config fields", () => {
     e = new ConfigErrors();
     Fields.of(obj("[]"), "", e, null);
     expect<string>(e.message).toBe("configuration: must be an object");
+  });
+
+  it("suggests the allowed name a misspelt field was probably meant to be", () => {
+    let e = new ConfigErrors();
+    Fields.of(obj("{\"geo\":{\"xff_num_trusted_hop\":1}}"), "", e, ["geo"])!.object("geo", ["country_header", "xff_num_trusted_hops", "cidrs"]);
+    expect<string>(e.message).toBe("geo.xff_num_trusted_hop: unknown field (did you mean xff_num_trusted_hops?)");
+    e = new ConfigErrors();
+    Fields.of(obj("{\"wieght\":1}"), "pods[0]", e, ["address", "weight", "hostname"]);
+    expect<string>(e.message).toBe("pods[0].wieght: unknown field (did you mean weight?)");
+    e = new ConfigErrors();
+    Fields.of(obj("{\"Rules\":[]}"), "", e, ["rules", "aliases"]);
+    expect<string>(e.message).toBe("Rules: unknown field (did you mean rules?)");
+    // Too far from every allowed name (or too short to guess from): the allowed names instead.
+    e = new ConfigErrors();
+    Fields.of(obj("{\"colour\":1}"), "", e, ["rules", "aliases"]);
+    expect<string>(e.message).toBe("colour: unknown field (allowed: rules, aliases)");
+  });
+
+  it("measures edit distance with swaps of neighbouring letters as one edit", () => {
+    expect<i32>(editDistance("", "")).toBe(0);
+    expect<i32>(editDistance("abc", "")).toBe(3);
+    expect<i32>(editDistance("kitten", "sitting")).toBe(3);
+    expect<i32>(editDistance("wieght", "weight")).toBe(1);
+    expect<i32>(editDistance("ca", "abc")).toBe(3);
+    expect<bool>(nearestName("b", ["a", "c"]) === null).toBe(true);
   });
 
   it("reads strings with fallbacks, required and length bounds", () => {
