@@ -11,7 +11,7 @@ import { StickyMetrics } from "./metrics";
 import { idHead } from "./id";
 import { StickyStream } from "./stream";
 import { parseMembership } from "./membership";
-import { MembershipFetcher } from "./membership-fetcher";
+import { MembershipFetcher, membershipTickMs } from "./membership-fetcher";
 
 /** Below this many expected hits within id.max_attempts, a pod gets a warning at configure time. */
 const MINT_WARN_EXPECTED_HITS: f64 = 20.0;
@@ -57,7 +57,8 @@ export class StickyRoot extends RootContext {
     const membership = config.membership;
     if (membership.enabled) {
       this.fetcher = new MembershipFetcher(membership, metrics);
-      tickMs = tickMs > 0 ? min(tickMs, membership.refreshMs) : membership.refreshMs;
+      const needs = membershipTickMs(membership);
+      tickMs = tickMs > 0 ? min(tickMs, needs) : needs;
     }
     if (tickMs > 0) setTickPeriod(<u32>tickMs);
     logInfo("sticky: configured: mode " + (config.mode == Mode.Pick ? "pick" : "native") + ", " + table.describe(config) +
@@ -86,7 +87,11 @@ export class StickyRoot extends RootContext {
     const statusText = numHeaders > 0 ? callResponseHeaders.get(":status") : null;
     const status = statusText !== null ? I32.parseInt(statusText) : 0;
     const body = fetcher.take(status, bodySize, callResponseBody);
-    if (body === null) return;
+    if (body !== null) this.applyDump(fetcher, body);
+  }
+
+  /** Builds a table from an endpoint dump and swaps it in; an unusable dump leaves the current table serving. */
+  private applyDump(fetcher: MembershipFetcher, body: Uint8Array): void {
     const started = nowNanos();
     const config = this.config;
     const membership = parseMembership(body, config);
@@ -107,7 +112,7 @@ export class StickyRoot extends RootContext {
     const first = !this.membershipLoaded;
     this.membershipLoaded = true;
     logInfo("sticky: membership of " + config.membership.cluster + ": " + table.describe(config) + describeChange(before, table, first) +
-      ", parsed and built in " + (<f64>micros / 1000.0).toString() + " ms");
+      ", parsed and built in " + (<f64>micros / 1000.0).toString() + " ms" + (fetcher.leader ? "" : " (fetched by another VM)"));
   }
 
   hold(stream: StickyStream): void {
@@ -122,7 +127,10 @@ export class StickyRoot extends RootContext {
   onTick(): void {
     const now = nowNanos();
     const fetcher = this.fetcher;
-    if (fetcher !== null) fetcher.onTick(<i64>(now / 1_000_000));
+    if (fetcher !== null) {
+      const published = fetcher.onTick(<i64>(now / 1_000_000));
+      if (published !== null) this.applyDump(fetcher, published);
+    }
     if (this.held.length == 0) return;
     const timeout = <u64>this.config.bodyTimeoutMs * 1_000_000;
     while (this.held.length > 0 && now - this.held[0].waitingSince >= timeout) {

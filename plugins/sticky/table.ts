@@ -196,8 +196,11 @@ function buildLevel(config: StickyConfig, keys: Array<Uint8Array>, weights: Host
 function addShares(level: PodLevel, levelShare: f64, shares: Float64Array): void {
   const m = level.maglev;
   if (m !== null) {
-    const slot = levelShare / <f64>m.size;
-    for (let s = 0; s < <i32>m.size; s++) shares[m.slots[s]] += slot;
+    // Count slots per pod first (integers, unchecked: the table only holds valid pod indices).
+    const counts = new Uint32Array(shares.length);
+    const slots = m.slots;
+    for (let s = 0; s < <i32>m.size; s++) unchecked((counts[unchecked(slots[s])] += 1));
+    for (let i = 0; i < shares.length; i++) unchecked((shares[i] += levelShare * <f64>unchecked(counts[i]) / <f64>m.size));
     return;
   }
   const r = level.ring;

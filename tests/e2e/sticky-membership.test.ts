@@ -329,7 +329,7 @@ describe("sticky membership follows a file-based EDS cluster in Envoy 1.40", () 
     t.diagnostic(`${step.name}: ${(100 * onP1).toFixed(1)}% of keys on priority 1 (Envoy's split: 54%)`);
   });
 
-  it("bounds and measures the admin fetch: one call per VM per refresh, bytes, plugin and admin CPU", async (t) => {
+  it("bounds and measures the admin fetch: one call per refresh for all VMs, bytes, plugin and admin CPU", async (t) => {
     const stats = async () => {
       const s = await envoy.stats();
       const g = (n: string) => s.get(`wasmcustom.waymark.sticky.membership.${n}`) ?? 0;
@@ -343,14 +343,15 @@ describe("sticky membership follows a file-based EDS cluster in Envoy 1.40", () 
     const s1 = await stats();
     const elapsed = Date.now() - t0;
     const fetches = s1.fetches - s0.fetches;
-    assert.ok(fetches <= vms * (elapsed / 500 + 2), `${fetches} fetches in ${elapsed} ms by ${vms} VMs`);
-    assert.ok(fetches >= vms, "every VM keeps fetching");
+    // One VM holds the lease and fetches every 500 ms for all of them.
+    assert.ok(fetches <= elapsed / 500 + 2, `${fetches} fetches in ${elapsed} ms`);
+    assert.ok(fetches >= 2, "the leading VM keeps fetching");
     assert.equal(s1.admin - s0.admin, fetches, "every fetch is one admin request");
     assert.equal(s1.unchanged - s0.unchanged, fetches, "nothing changed: no rebuild");
     assert.equal(s1.failures, 0);
     const dump = await (await fetch(`http://127.0.0.1:${envoy.adminPort}${endpointDumpPath("cart")}`)).text();
     assert.equal((s1.bytes - s0.bytes) / fetches, dump.length, "bytes per fetch = the dump");
-    t.diagnostic(`steady state: ${fetches} fetches in ${elapsed} ms by ${vms} VMs (${(fetches / vms / (elapsed / 1000)).toFixed(2)}/s per VM), ` +
+    t.diagnostic(`steady state: ${fetches} admin fetches in ${elapsed} ms for ${vms} VMs (one fetches, the others follow), ` +
       `${dump.length} bytes each (5 endpoints), none rebuilt`);
     t.diagnostic(`rebuilds so far: ${s1.updates} tables, ${(s1.buildUs / s1.updates / 1000).toFixed(2)} ms parse + build on average (65537-slot Maglev)`);
 

@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { root } from "../../../scripts/ensure.mjs";
-import { ProxyWasmHost, HttpStream, HttpCallRecord, HeadersAction } from "../../../harness/index.ts";
-import { stickyHost, randomKeys } from "./support.ts";
+import { ProxyWasmHost, HttpStream, HttpCallRecord, HeadersAction, SharedDataStore } from "../../../harness/index.ts";
+import { stickyHost, randomKeys, ensureBuilt, STICKY_WASM } from "./support.ts";
 import { fixture, endpointDumpPath } from "./membership-fixtures.ts";
 
 type HashTool = typeof import("../../../dist/tools/hash.js");
@@ -93,9 +93,9 @@ const podList = (...ns: number[]) => ns.map((n) => ({ address: addr(n), hostname
 describe("membership: the fetch", () => {
   it("asks the admin cluster for the endpoint dump of the cluster, on the first tick and every refresh_ms", async () => {
     const host = await following("three-pods");
-    assert.equal(host.tickPeriodMs, 500);
+    assert.equal(host.tickPeriodMs, 125, "a quarter of refresh_ms");
     assert.equal(host.pendingCalls().length, 0, "nothing is fetched before the first tick");
-    host.advance(500);
+    host.advance(125);
     const call = pending(host);
     assert.equal(call.cluster, "envoy_admin");
     assert.equal(call.timeoutMs, 1000);
@@ -104,18 +104,23 @@ describe("membership: the fetch", () => {
     assert.equal(headers.get(":path"), endpointDumpPath("three-pods"));
     assert.equal(headers.get(":path"), "/config_dump?include_eds&mask=static_endpoint_configs,dynamic_endpoint_configs&name_regex=%5Ethree%5C-pods%24");
     // One call at a time: ticks while it is in flight start no other.
-    host.advance(2000);
+    host.advance(1000);
     assert.equal(host.pendingCalls().length, 1);
     host.respondToCall(call.token, { status: 200, body: fixture("three-pods") });
-    host.advance(500);
-    assert.equal(host.pendingCalls().length, 1, "the next refresh");
-    assert.equal(host.metric("waymark.sticky.membership.fetches"), 2);
+    host.advance(125);
+    assert.equal(host.pendingCalls().length, 1, "the next refresh is due (500 ms after the first fetch)");
+    host.respondToCall(pending(host).token, { status: 200, body: fixture("three-pods") });
+    host.advance(375);
+    assert.equal(host.pendingCalls().length, 0, "not before refresh_ms");
+    host.advance(125);
+    assert.equal(host.pendingCalls().length, 1);
+    assert.equal(host.metric("waymark.sticky.membership.fetches"), 3);
   });
 
   it("escapes every regex and URL character of the name (Istio's cluster names have | and .)", async () => {
     const host = await following("cart", { membership: { eds_service_name: "outbound|8080||cart.default.svc.cluster.local", refresh_ms: 100, timeout_ms: 250 } });
-    assert.equal(host.tickPeriodMs, 100);
-    host.advance(100);
+    assert.equal(host.tickPeriodMs, 25);
+    host.advance(25);
     const call = pending(host);
     assert.equal(call.timeoutMs, 250);
     const path = new Map(call.headers).get(":path")!;
@@ -137,11 +142,11 @@ describe("membership: the fetch", () => {
 
   it("replaces a call the host never answers after timeout_ms (+1 s), counting it", async () => {
     const host = await following("three-pods");
-    host.advance(500);
+    host.advance(125);
     const lost = pending(host);
     host.advance(2000);
-    assert.equal(host.metric("waymark.sticky.membership.failures"), 0);
-    host.advance(500);
+    assert.equal(host.metric("waymark.sticky.membership.failures"), 0, "not yet: 2000 ms is timeout_ms + 1 s");
+    host.advance(125);
     assert.equal(host.metric("waymark.sticky.membership.failures"), 1);
     const calls = host.pendingCalls();
     assert.ok(calls.length === 2 && calls[1].token !== lost.token, "a new call replaced the lost one");
@@ -425,6 +430,96 @@ describe("membership: the ID generator follows the set", () => {
     s.sendRequestHeaders({ "x-cart-id": "k" }, true);
     assert.equal(s.upstream.headers?.value("x-envoy-original-dst-host"), undefined);
     assert.equal(s.upstream.headers?.value("x-sticky-key"), "k");
+  });
+});
+
+describe("membership: one VM fetches for all of them", () => {
+  /** `n` VMs of one Envoy (one shared-data store, one clock), each with the plugin following three-pods. */
+  async function vms(n: number): Promise<ProxyWasmHost[]> {
+    ensureBuilt();
+    const store = new SharedDataStore();
+    const nowMs = Date.now();
+    const hosts: ProxyWasmHost[] = [];
+    for (let i = 0; i < n; i++) {
+      const host = new ProxyWasmHost({ wasm: STICKY_WASM, rootId: "sticky", sharedStore: store, nowMs, allowOnHeadersStopIteration: true,
+        pluginConfig: { key: [{ header: "x-cart-id" }], membership: MEMBERSHIP } });
+      assert.ok((await host.start()).ok);
+      hosts.push(host);
+    }
+    return hosts;
+  }
+  const tick = (hosts: ProxyWasmHost[], ms: number) => { for (const h of hosts) h.advance(ms); };
+  const calls = (hosts: ProxyWasmHost[]) => hosts.map((h) => h.pendingCalls().length);
+
+  it("the VM holding the lease fetches and publishes; the others build from the published dump", async () => {
+    const hosts = await vms(3);
+    tick(hosts, 125);
+    assert.deepEqual(calls(hosts), [1, 0, 0], "the first to tick takes the lease");
+    const [leader, ...followers] = hosts;
+    leader.respondToCall(pending(leader).token, { status: 200, body: fixture("three-pods") });
+    tick(hosts, 125);
+    const reference = routes(await staticHost(podList(1, 2, 3)), KEYS.slice(0, 300));
+    for (const h of hosts) assert.deepEqual(routes(h, KEYS.slice(0, 300)), reference);
+    for (const h of followers) {
+      assert.equal(h.metric("waymark.sticky.membership.fetches"), 0);
+      assert.equal(h.metric("waymark.sticky.membership.updates"), 1);
+      assert.match(h.logsAt("info").at(-1)!, /fetched by another VM/);
+    }
+    // A change reaches the followers on their next tick; unchanged answers publish nothing new.
+    tick(hosts, 375);
+    leader.respondToCall(pending(leader).token, { status: 200, body: dump("five-pods") });
+    tick(hosts, 125);
+    const five = routes(await staticHost(podList(1, 2, 3, 4, 5)), KEYS.slice(0, 300));
+    for (const h of hosts) assert.deepEqual(routes(h, KEYS.slice(0, 300)), five);
+    for (let i = 0; i < 5; i++) {
+      tick(hosts, 500);
+      assert.deepEqual(calls(hosts), [1, 0, 0], "one admin request per refresh, whatever the number of VMs");
+      leader.respondToCall(pending(leader).token, { status: 200, body: dump("five-pods") });
+    }
+    for (const h of followers) assert.equal(h.metric("waymark.sticky.membership.updates"), 2);
+    assert.equal(leader.metric("waymark.sticky.membership.unchanged"), 5);
+  });
+
+  it("a lease not renewed for 3 refreshes (its VM is gone) is taken over", async () => {
+    const hosts = await vms(2);
+    const [gone, next] = hosts;
+    tick(hosts, 125);
+    gone.respondToCall(pending(gone).token, { status: 200, body: fixture("three-pods") });
+    tick(hosts, 125);
+    // The leader stops ticking (its configuration was replaced); the follower keeps going.
+    next.advance(1375);
+    assert.equal(next.pendingCalls().length, 0, "the lease still runs");
+    next.advance(250);
+    assert.equal(next.pendingCalls().length, 1, "the follower took the lease and fetches");
+    next.respondToCall(pending(next).token, { status: 200, body: fixture("three-pods") });
+    assert.equal(next.metric("waymark.sticky.membership.unchanged"), 1, "the same dump it already follows");
+  });
+
+  it("a published dump a VM cannot use is counted once and not tried again; a corrupt one is ignored", async () => {
+    const hosts = await vms(2);
+    const [leader, follower] = hosts;
+    tick(hosts, 125);
+    leader.respondToCall(pending(leader).token, { status: 200, body: fixture("three-pods") });
+    tick(hosts, 125);
+    // Something writes an unusable dump (with its correct hash) where the leader publishes.
+    const bad = new TextEncoder().encode('{"configs": 5}');
+    const hash = hashTool.xxh64Of(bad, 0n);
+    const value = new Uint8Array(8 + bad.length);
+    new DataView(value.buffer).setBigUint64(0, hash, true);
+    value.set(bad, 8);
+    const key = "waymark.sticky.membership/envoy_admin/three-pods/";
+    follower.sharedData.set(`${key}dump`, { value, cas: 1000 });
+    follower.sharedData.set(`${key}hash`, { value: value.slice(0, 8), cas: 1001 });
+    follower.advance(500);
+    assert.equal(follower.metric("waymark.sticky.membership.failures"), 1);
+    assert.equal(new Set(routes(follower, KEYS.slice(0, 100))).size, 3, "the last table serves");
+    // A dump whose bytes do not match its hash is not read at all.
+    value[20] ^= 1;
+    new DataView(value.buffer).setBigUint64(0, hash ^ 1n, true);
+    follower.sharedData.set(`${key}hash`, { value: value.slice(0, 8), cas: 1002 });
+    follower.advance(500);
+    assert.equal(follower.metric("waymark.sticky.membership.failures"), 1);
+    assert.equal(follower.metric("waymark.sticky.membership.updates"), 1);
   });
 });
 
