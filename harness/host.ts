@@ -40,6 +40,7 @@ export type ForeignFunction = (args: Uint8Array) => Uint8Array | Status;
  */
 export class SharedDataStore {
   readonly entries = new Map<string, { value: Uint8Array; cas: number }>();
+  private nextCas = 1;
 
   takeCas(): number {
     return this.nextCas++;
