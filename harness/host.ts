@@ -34,6 +34,19 @@ export type CallHandler = (call: HttpCallRecord) => CallResponse | "fail" | unde
 /** A host-side foreign function: returns its result bytes, or a Status to fail the call. */
 export type ForeignFunction = (args: Uint8Array) => Uint8Array | Status;
 
+/**
+ * Envoy's shared data: one key-value store for every VM with the same vm_id in the process, with
+ * compare-and-swap versions from one counter. Hosts given the same store behave as VMs of one Envoy.
+ */
+export class SharedDataStore {
+  readonly entries = new Map<string, { value: Uint8Array; cas: number }>();
+  private nextCas = 1;
+
+  takeCas(): number {
+    return this.nextCas++;
+  }
+}
+
 export interface HostOptions {
   /** Path to, or bytes of, the compiled module. */
   wasm: string | Uint8Array;
@@ -60,6 +73,8 @@ export interface HostOptions {
   bufferLimitBytes?: number;
   /** Start time of the host clock in ms since the epoch (default: now). The clock only moves with advance(). */
   nowMs?: number;
+  /** Shared data to use (default: a store of this host's own); give several hosts one store to share it. */
+  sharedStore?: SharedDataStore;
 }
 
 export interface StartResult { ok: boolean; vmStarted: boolean; configured: boolean; logs: LogEntry[] }
@@ -119,7 +134,9 @@ export function encodeProperty(v: PropertyValue): Uint8Array | undefined {
 export class ProxyWasmHost {
   readonly logs: LogEntry[] = [];
   readonly httpCalls: HttpCallRecord[] = [];
-  readonly sharedData = new Map<string, { value: Uint8Array; cas: number }>();
+  readonly sharedStore: SharedDataStore;
+  /** The shared data as the plugin sees it (key -> value and CAS version). */
+  readonly sharedData: Map<string, { value: Uint8Array; cas: number }>;
   tickPeriodMs = 0;
   trapped: WasmTrap | null = null;
 
@@ -132,7 +149,6 @@ export class ProxyWasmHost {
   private readonly streams = new Map<number, HttpStream>();
   private nextContextId = ROOT_CONTEXT_ID + 1;
   private nextCallToken = 1;
-  private nextCas = 1;
   private nowNs: bigint;
   private lastTickNs: bigint;
   /** The context host calls act on: the callback's own, or one chosen by proxy_set_effective_context. */
@@ -151,6 +167,8 @@ export class ProxyWasmHost {
     this.options = options;
     this.pluginConfig = toBytes(options.pluginConfig);
     this.vmConfig = toBytes(options.vmConfig);
+    this.sharedStore = options.sharedStore ?? new SharedDataStore();
+    this.sharedData = this.sharedStore.entries;
     this.nowNs = BigInt(options.nowMs ?? Date.now()) * 1_000_000n;
     this.lastTickNs = this.nowNs;
   }
@@ -537,7 +555,7 @@ export class ProxyWasmHost {
         const key = host.readString(kptr, klen);
         const entry = host.sharedData.get(key);
         if (cas !== 0 && entry && entry.cas !== cas) return Status.CasMismatch;
-        host.sharedData.set(key, { value: host.read(vptr, vlen), cas: host.nextCas++ });
+        host.sharedData.set(key, { value: host.read(vptr, vlen), cas: host.sharedStore.takeCas() });
         return Status.Ok;
       },
       proxy_define_metric(type: number, nptr: number, nlen: number, retId: number): number {

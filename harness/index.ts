@@ -1,5 +1,5 @@
 // The Waymark plugin test harness: run a compiled proxy-wasm plugin in Node with Envoy's semantics.
-export { ProxyWasmHost, HttpStream, WasmTrap, encodeProperty } from "./host.ts";
+export { ProxyWasmHost, HttpStream, WasmTrap, SharedDataStore, encodeProperty } from "./host.ts";
 export type { HostOptions, StartResult, LocalReply, LogEntry, HttpCallRecord, CallResponse, CallHandler, ForeignFunction, Properties, Forwarded } from "./host.ts";
 export { HeaderMap, toWire, fromWire } from "./header-map.ts";
 export type { HeaderInput } from "./header-map.ts";

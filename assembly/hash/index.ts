@@ -15,3 +15,6 @@ export {
   RING_DEFAULT_MIN_SIZE, RING_DEFAULT_MAX_SIZE, RING_MAX_SIZE_LIMIT,
 } from "./ring-hash";
 export { RequestHash, headerValuesHash, headerValuesHashBytes, cookieValue, queryParameterValue } from "./request-hash";
+export {
+  PriorityCounts, PriorityLoad, priorityLoad, DEFAULT_OVERPROVISIONING_FACTOR, DEFAULT_PANIC_THRESHOLD,
+} from "./priority-load";

@@ -2,7 +2,9 @@
 // harness and a command-line validator refuse the same configurations with the same message, which names
 // the field ("pods[2].weight: must be between 1 and 4294967295").
 import { JsonLimits, JsonPointer, JsonPointerSet, parseJsonPointer } from "../../assembly/json";
-import { isPrime, MAGLEV_DEFAULT_TABLE_SIZE, MAGLEV_MAX_TABLE_SIZE, RING_DEFAULT_MIN_SIZE, RING_DEFAULT_MAX_SIZE } from "../../assembly/hash";
+import {
+  isPrime, MAGLEV_DEFAULT_TABLE_SIZE, MAGLEV_MAX_TABLE_SIZE, RING_DEFAULT_MIN_SIZE, RING_DEFAULT_MAX_SIZE, DEFAULT_PANIC_THRESHOLD,
+} from "../../assembly/hash";
 import { ConfigErrors, Fields, Wording, checkKeys, itemPath, parseConfigObject, isHeaderName } from "../../assembly/config";
 import { PathTemplate, parsePathTemplate } from "./path-template";
 import { canonicalAddress } from "./address";
@@ -26,6 +28,9 @@ export enum Mode { Pick = 0, Native = 1 }
 export enum Algorithm { Maglev = 0, RingHash = 1 }
 export enum OnMissing { Continue = 0, Reject = 1 }
 
+/** An endpoint's health as Envoy's load balancer sees it (EDS status, health checks and outlier detection together). */
+export enum Health { Healthy = 0, Degraded = 1, Unhealthy = 2 }
+
 export class Pod {
   /** Canonical "ip:port" (what Envoy prints and what x-envoy-original-dst-host carries). */
   address: string = "";
@@ -38,6 +43,28 @@ export class Pod {
   hostKey: string = "";
   /** Metric-safe label: the hostname, else the address with '.', ':', '[' and ']' as '_'. */
   label: string = "";
+  /** The endpoint's priority level (configured pods are all priority 0). */
+  priority: i32 = 0;
+  health: Health = Health.Healthy;
+}
+
+/** Live membership: the pod table follows the current endpoints of an Envoy cluster, read from the admin. */
+export class MembershipConfig {
+  /** The cluster whose endpoints are mirrored ("" when no membership section is configured). */
+  cluster: string = "";
+  /** A cluster reaching this Envoy's own admin interface. */
+  adminCluster: string = "";
+  /** The name the admin's endpoint dump lists the cluster under: its EDS service_name when set, else its name. */
+  edsServiceName: string = "";
+  refreshMs: i32 = DEFAULT_REFRESH_MS;
+  timeoutMs: i32 = DEFAULT_FETCH_TIMEOUT_MS;
+  maxResponseBytes: i32 = DEFAULT_MAX_RESPONSE_BYTES;
+  /** The cluster's common_lb_config.healthy_panic_threshold, in percent. */
+  panicThreshold: u32 = DEFAULT_PANIC_THRESHOLD;
+
+  get enabled(): bool {
+    return this.cluster.length > 0;
+  }
 }
 
 export class IdConfig {
@@ -84,6 +111,7 @@ export class StickyConfig {
   hashFunction: i32 = 0;
   useHostnameForHashing: bool = false;
   pods: Pod[] = [];
+  membership: MembershipConfig = new MembershipConfig();
   id: IdConfig = new IdConfig();
   dc: DcConfig = new DcConfig();
   onMissing: OnMissing = OnMissing.Continue;
@@ -115,6 +143,16 @@ export const MAX_KEY_LENGTH: i32 = 16384;
 export const MAX_SOURCES: i32 = 16;
 export const MAX_PODS: i32 = 10000;
 export const MAX_PEERS: i32 = 64;
+/** Refresh twice a second: a change is picked up within about 0.5 s plus one admin round trip. */
+export const DEFAULT_REFRESH_MS: i32 = 500;
+export const MIN_REFRESH_MS: i32 = 50;
+export const MAX_REFRESH_MS: i32 = 600_000;
+export const DEFAULT_FETCH_TIMEOUT_MS: i32 = 1000;
+export const MAX_FETCH_TIMEOUT_MS: i32 = 60_000;
+/** The dump takes about 360 bytes per endpoint (more with metadata): the default fits about 11,000 endpoints. */
+export const DEFAULT_MAX_RESPONSE_BYTES: i32 = 4 << 20;
+export const MIN_RESPONSE_BYTES: i32 = 1024;
+export const MAX_RESPONSE_BYTES: i32 = 64 << 20;
 const MAX_NAME: i32 = 256;
 const MAX_CONFIG_BYTES: i32 = 4 << 20;
 
@@ -137,7 +175,7 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   const config = new StickyConfig();
   const top = new Fields(root, "", errors);
   checkKeys(root, "", ["key", "mode", "key_header", "original_dst_header", "algorithm", "table_size", "ring_hash",
-    "use_hostname_for_hashing", "pods", "id", "dc", "on_missing", "max_body_bytes", "body_timeout_ms", "max_key_length"], errors);
+    "use_hostname_for_hashing", "pods", "membership", "id", "dc", "on_missing", "max_body_bytes", "body_timeout_ms", "max_key_length"], errors);
   readSources(top, config, errors);
   const mode = top.choice("mode", ["pick", "native"], 0);
   if (mode >= 0) config.mode = <Mode>mode;
@@ -148,6 +186,7 @@ export function parseConfig(bytes: Uint8Array): ConfigResult {
   readTableSize(top, config, errors);
   readRingHash(top, config, errors);
   config.useHostnameForHashing = top.bool("use_hostname_for_hashing", false);
+  readMembership(top, config, errors);
   readPods(top, config, errors);
   readId(top, config, errors);
   readDc(top, config, errors);
@@ -277,15 +316,17 @@ function readRingHash(top: Fields, config: StickyConfig, errors: ConfigErrors): 
 
 function readPods(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
   const list = top.get("pods");
+  // With membership the live endpoints replace the list; given, it only serves until the first fetch.
+  const needed = config.mode == Mode.Pick && !config.membership.enabled;
   if (list === null) {
-    if (config.mode == Mode.Pick) errors.fail("pods", "required in pick mode (a list such as [{\"address\": \"10.0.0.5:8080\"}])");
+    if (needed) errors.fail("pods", "required in pick mode without membership (a list such as [{\"address\": \"10.0.0.5:8080\"}])");
     return;
   }
   if (!list.isArray()) {
     errors.fail("pods", "must be a list");
     return;
   }
-  if (list.length == 0 && config.mode == Mode.Pick) {
+  if (list.length == 0 && needed) {
     errors.fail("pods", "must name at least one pod in pick mode");
     return;
   }
@@ -360,7 +401,8 @@ function readPods(top: Fields, config: StickyConfig, errors: ConfigErrors): void
   if (!errors.failed && weightSum > <u64>u32.MAX_VALUE) errors.fail("pods", "the weights add up to more than 4294967295");
 }
 
-function metricLabel(pod: Pod): string {
+/** The metric-safe label of a pod: its hostname, else its address, with anything but letters, digits and '-' as '_'. */
+export function metricLabel(pod: Pod): string {
   let s = pod.hostname.length > 0 ? pod.hostname : pod.address;
   let out = "";
   for (let i = 0; i < s.length; i++) {
@@ -369,6 +411,39 @@ function metricLabel(pod: Pod): string {
     out += keep ? String.fromCharCode(c) : "_";
   }
   return out;
+}
+
+function readMembership(top: Fields, config: StickyConfig, errors: ConfigErrors): void {
+  const m = top.object("membership", ["cluster", "admin_cluster", "eds_service_name", "refresh_ms", "timeout_ms", "max_response_bytes", "healthy_panic_threshold"]);
+  if (m === null) return;
+  const membership = config.membership;
+  const cluster = m.string("cluster", "", false, MAX_NAME);
+  if (!errors.failed && cluster.length == 0) {
+    errors.fail("membership.cluster", "required: the Envoy cluster whose current endpoints the pod table follows");
+    return;
+  }
+  const admin = m.string("admin_cluster", "", false, MAX_NAME);
+  if (!errors.failed && admin.length == 0) {
+    errors.fail("membership.admin_cluster", "required: an Envoy cluster reaching this Envoy's admin interface (a STATIC cluster at the admin address)");
+    return;
+  }
+  if (!errors.failed && admin == cluster) {
+    errors.fail("membership.admin_cluster", "must differ from membership.cluster (it reaches the admin, not the pods)");
+    return;
+  }
+  const service = m.string("eds_service_name", cluster, false, MAX_NAME);
+  if (!errors.failed && service.length == 0) {
+    errors.fail("membership.eds_service_name", "must not be empty (leave it out to use membership.cluster)");
+    return;
+  }
+  membership.refreshMs = <i32>m.integer("refresh_ms", DEFAULT_REFRESH_MS, MIN_REFRESH_MS, MAX_REFRESH_MS);
+  membership.timeoutMs = <i32>m.integer("timeout_ms", DEFAULT_FETCH_TIMEOUT_MS, 10, MAX_FETCH_TIMEOUT_MS);
+  membership.maxResponseBytes = <i32>m.integer("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES, MAX_RESPONSE_BYTES);
+  membership.panicThreshold = <u32>m.integer("healthy_panic_threshold", DEFAULT_PANIC_THRESHOLD, 0, 100);
+  if (errors.failed) return;
+  membership.cluster = cluster;
+  membership.adminCluster = admin;
+  membership.edsServiceName = service;
 }
 
 function readId(top: Fields, config: StickyConfig, errors: ConfigErrors): void {

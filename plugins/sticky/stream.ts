@@ -226,13 +226,15 @@ export class StickyStream extends HttpContext {
       if (!forwarded) metrics.native.increment();
       return true;
     }
-    const pod = forwarded ? -1 : this.sticky.table.chooseKey(key);
+    // One read of the table: a membership swap between here and the header cannot mix two tables.
+    const table = this.sticky.table;
+    const pod = forwarded ? -1 : table.chooseKey(key);
     if (pod < 0) {
       requestHeaders.remove(config.originalDstHeader);
       return true;
     }
-    requestHeaders.replace(config.originalDstHeader, config.pods[pod].address);
-    metrics.picks[pod].increment();
+    requestHeaders.replace(config.originalDstHeader, table.pods[pod].address);
+    table.picks[pod].increment();
     return true;
   }
 
@@ -275,20 +277,30 @@ export class StickyStream extends HttpContext {
       metrics.idsFailed.increment();
       return this.reply(400, "name the pod: ?pod=<address> or the " + config.id.podHeader + " header");
     }
-    const pod = this.sticky.findPod(name);
+    const table = this.sticky.table;
+    const pod = table.findPod(name);
     if (pod < 0) {
-      metrics.idsUnknownPod.increment();
       metrics.idsFailed.increment();
-      return this.reply(404, config.pods.length == 0 ? "no pods configured: the ID generator needs the pod list" : "unknown pod " + name);
+      if (!this.sticky.membershipLoaded && table.pods.length == 0 && config.membership.enabled) {
+        return this.reply(503, "the pod table is not loaded yet (membership of " + config.membership.cluster + "): try again shortly");
+      }
+      metrics.idsUnknownPod.increment();
+      return this.reply(404, table.pods.length == 0 && !config.membership.enabled ? "no pods configured: the ID generator needs the pod list" : "unknown pod " + name);
     }
-    const minted = mintId(this.sticky.table, pod, this.sticky.head, config.id.maxAttempts);
+    const address = table.pods[pod].address;
+    // A pod that owns no part of the table (unhealthy, or on a priority level with no load) gets no key.
+    if (table.shares[pod] == 0) {
+      metrics.idsFailed.increment();
+      return this.reply(503, "pod " + address + " owns no part of the table now (unhealthy, or on a priority level without load): no ID routes to it");
+    }
+    const minted = mintId(table, pod, this.sticky.head, config.id.maxAttempts);
     if (minted.id.length == 0) {
       metrics.idsFailed.increment();
-      return this.reply(503, "no ID routed to " + config.pods[pod].address + " within " + minted.attempts.toString() +
+      return this.reply(503, "no ID routed to " + address + " within " + minted.attempts.toString() +
         " attempts (id.max_attempts): the pod owns too small a share of the table");
     }
     metrics.idsMinted.increment();
-    const body = "{\"id\":" + quoteJsonString(minted.id) + ",\"pod\":" + quoteJsonString(config.pods[pod].address) +
+    const body = "{\"id\":" + quoteJsonString(minted.id) + ",\"pod\":" + quoteJsonString(address) +
       ",\"dc\":" + quoteJsonString(config.dc.local) + "}";
     this.respond(200, body, jsonHeaders(), "sticky_id");
     return HeadersAction.StopIteration;

@@ -17,6 +17,8 @@ export interface EnvoyOptions {
   logLevel?: string;
   /** How long to wait for readiness (default 30 s). */
   readyTimeoutMs?: number;
+  /** Worker threads (--concurrency, default 1); every worker runs its own Wasm VM. */
+  concurrency?: number;
 }
 
 export interface Envoy {
@@ -118,7 +120,7 @@ async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<
   if (!adminPort) throw new Error("the template has no {{ADMIN_PORT}}");
 
   const child = spawn(envoyBinary(), [
-    "--config-path", configPath, "--log-level", options.logLevel ?? "info", "--concurrency", "1",
+    "--config-path", configPath, "--log-level", options.logLevel ?? "info", "--concurrency", String(options.concurrency ?? 1),
     "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);

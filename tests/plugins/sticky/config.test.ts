@@ -70,6 +70,20 @@ const REFUSED: Array<[string, unknown, string, string]> = [
   ["dc peer without cluster", { ...base, dc: { local: "dc1", peers: { dc2: "" } } }, "dc.peers.dc2", "cluster"],
   ["dc peer name with a dot", { ...base, dc: { local: "dc1", peers: { "eu.west": "gw" } } }, "dc.peers.eu.west", "only letters"],
   ["dc header equal to hop header", { ...base, dc: { local: "dc1", header: "x-a", hop_header: "x-a" } }, "dc.hop_header", "must differ"],
+  ["membership not an object", { ...base, membership: "cart" }, "membership", "must be an object"],
+  ["membership without cluster", { ...base, membership: { admin_cluster: "envoy_admin" } }, "membership.cluster", "required"],
+  ["membership with an empty cluster", { ...base, membership: { cluster: "", admin_cluster: "envoy_admin" } }, "membership.cluster", "required"],
+  ["membership cluster not a string", { ...base, membership: { cluster: 7, admin_cluster: "envoy_admin" } }, "membership.cluster", "must be a string"],
+  ["membership without admin_cluster", { ...base, membership: { cluster: "cart" } }, "membership.admin_cluster", "required"],
+  ["membership admin_cluster equal to cluster", { ...base, membership: { cluster: "cart", admin_cluster: "cart" } }, "membership.admin_cluster", "must differ"],
+  ["membership eds_service_name empty", { ...base, membership: { cluster: "cart", admin_cluster: "a", eds_service_name: "" } }, "membership.eds_service_name", "must not be empty"],
+  ["membership refresh_ms too small", { ...base, membership: { cluster: "cart", admin_cluster: "a", refresh_ms: 10 } }, "membership.refresh_ms", "between 50 and"],
+  ["membership refresh_ms fractional", { ...base, membership: { cluster: "cart", admin_cluster: "a", refresh_ms: 100.5 } }, "membership.refresh_ms", "whole number"],
+  ["membership timeout_ms too large", { ...base, membership: { cluster: "cart", admin_cluster: "a", timeout_ms: 60001 } }, "membership.timeout_ms", "between 10 and"],
+  ["membership max_response_bytes too small", { ...base, membership: { cluster: "cart", admin_cluster: "a", max_response_bytes: 100 } }, "membership.max_response_bytes", "between 1024 and"],
+  ["membership panic threshold above 100", { ...base, membership: { cluster: "cart", admin_cluster: "a", healthy_panic_threshold: 101 } }, "membership.healthy_panic_threshold", "between 0 and 100"],
+  ["membership misspelt field", { ...base, membership: { cluster: "cart", admin_cluster: "a", refresh: 100 } }, "membership.refresh", "unknown field"],
+  ["membership does not excuse a bad bootstrap pod", { key: [{ header: "x" }], membership: { cluster: "cart", admin_cluster: "a" }, pods: [{ address: "nope" }] }, "pods[0].address", "ip:port"],
 ];
 
 describe("sticky configuration", () => {
@@ -94,6 +108,14 @@ describe("sticky configuration", () => {
     }), "");
   });
 
+  it("accepts membership with or without bootstrap pods, in both modes", async () => {
+    const membership = { cluster: "cart", admin_cluster: "envoy_admin" };
+    assert.equal(await refusal({ key: [{ header: "x-cart-id" }], membership }), "");
+    assert.equal(await refusal({ key: [{ header: "x-cart-id" }], membership, pods: [] }), "");
+    assert.equal(await refusal({ ...base, membership: { ...membership, eds_service_name: "outbound|8080||cart.default.svc.cluster.local", refresh_ms: 50, timeout_ms: 10, max_response_bytes: 67108864, healthy_panic_threshold: 0 } }), "");
+    assert.equal(await refusal({ key: [{ header: "x-cart-id" }], mode: "native", membership }), "");
+  });
+
   it("accepts native mode without pods, IPv6 pods and ring hash", async () => {
     assert.equal(await refusal({ key: [{ header: "x-cart-id" }], mode: "native" }), "");
     assert.equal(await refusal({ ...base, algorithm: "ring_hash", ring_hash: { hash_function: "MURMUR_HASH_2", minimum_ring_size: 8 }, pods: [{ address: "[::1]:8080" }, { address: "[2001:db8::7]:443", weight: 3 }] }), "");
@@ -103,19 +125,20 @@ describe("sticky configuration", () => {
 describe("sticky schema.json", () => {
   it("names exactly the fields config.ts accepts, with defaults it accepts", async () => {
     const schema = JSON.parse(readFileSync(join(root, "plugins", "sticky", "schema.json"), "utf8"));
-    const withDc = { ...base, dc: { local: "dc1" } };
+    // Sections with required members get them, so only the default under test varies.
+    const required: Record<string, object> = { dc: { local: "dc1" }, membership: { cluster: "cart", admin_cluster: "envoy_admin" } };
     for (const [name, spec] of Object.entries<Record<string, unknown>>(schema.properties)) {
       if ("default" in spec) assert.equal(await refusal({ ...base, [name]: spec.default }), "", name);
       const nested = spec.properties as Record<string, Record<string, unknown>> | undefined;
       for (const [inner, innerSpec] of Object.entries(nested ?? {})) {
         if (!("default" in innerSpec)) continue;
-        const config = name === "dc" ? { ...withDc, dc: { local: "dc1", [inner]: innerSpec.default } } : { ...base, [name]: { [inner]: innerSpec.default } };
+        const config = { ...base, [name]: { ...required[name], [inner]: innerSpec.default } };
         assert.equal(await refusal(config), "", `${name}.${inner}`);
       }
     }
     // And nothing else: a field the schema does not list is refused at every level.
-    for (const where of ["", "ring_hash", "id", "dc"]) {
-      const config: Record<string, unknown> = where === "" ? { ...base, extra: 1 } : where === "dc" ? { ...base, dc: { local: "a", extra: 1 } } : { ...base, [where]: { extra: 1 } };
+    for (const where of ["", "ring_hash", "id", "dc", "membership"]) {
+      const config: Record<string, unknown> = where === "" ? { ...base, extra: 1 } : { ...base, [where]: { ...required[where], extra: 1 } };
       assert.match(await refusal(config), /extra: unknown field/, where);
       const listed = Object.keys(where === "" ? schema.properties : schema.properties[where].properties);
       const message = await refusal(config);

@@ -86,7 +86,7 @@ describe("ID generator", () => {
     assert.equal(s.localReply, null);
   });
 
-  it("answers 503 when no draw lands on the pod within id.max_attempts, and warns at configure time", async () => {
+  it("answers 503 at once for a pod owning no part of the table, and warns at configure time", async () => {
     // 7 slots for 10 pods: at least three pods own no slot at all, so no ID can ever route to them.
     const pods = Array.from({ length: 10 }, (_, i) => ({ address: `10.1.0.${i + 1}:80` }));
     const small = await stickyHost({ key: [{ header: "x" }], pods, table_size: 7, id: { max_attempts: 500 } });
@@ -95,8 +95,23 @@ describe("ID generator", () => {
     const empty = pods.find((p) => warnings.some((w) => w.includes(`(${p.address}) owns no part of the table`)))!;
     const s = ask(small, `/.waymark/id?pod=${empty.address}`);
     assert.equal(s.localReply?.status, 503);
-    assert.match(JSON.parse(s.localReply!.body).error, /within 500 attempts/);
+    assert.match(JSON.parse(s.localReply!.body).error, /owns no part of the table/);
     assert.equal(small.metric("waymark.sticky.ids.failed"), 1);
+  });
+
+  it("answers 503 when no draw lands on the pod within id.max_attempts", async () => {
+    // Two pods on 7 slots: each owns a few, and one attempt per ID lands on the asked pod only sometimes.
+    // 200 requests: P(no failure) and P(no success) are both below 1e-13.
+    const pods = [{ address: "10.1.1.1:80" }, { address: "10.1.1.2:80" }];
+    const small = await stickyHost({ key: [{ header: "x" }], pods, table_size: 7, id: { max_attempts: 1 } });
+    const statuses = new Map<number, number>();
+    for (let n = 0; n < 200; n++) {
+      const s = ask(small, "/.waymark/id?pod=10.1.1.1:80");
+      statuses.set(s.localReply!.status, (statuses.get(s.localReply!.status) ?? 0) + 1);
+      if (s.localReply!.status === 503) assert.match(JSON.parse(s.localReply!.body).error, /within 1 attempts/);
+    }
+    assert.deepEqual([...statuses.keys()].sort(), [200, 503], JSON.stringify([...statuses]));
+    assert.equal(small.metric("waymark.sticky.ids.failed"), statuses.get(503));
   });
 
   it("mints for a pod owning a tiny share (1 weight in 4000) within the default bound", async () => {
