@@ -41,11 +41,12 @@ function buildEgctl() {
   cpSync(info.Dir, src, { recursive: true });
   makeWritable(src);
   cpSync(join(root, "deploy", "referee", "egctl_wasm_cache.go"), join(src, "internal", "cmd", "egctl", "egctl_wasm_cache.go"));
+  // Every translator egctl builds (to IR, to xDS, to Gateway API status) gets the cache.
   const translate = join(src, "internal", "cmd", "egctl", "translate.go");
-  const anchor = "\t\tLogger:                  logging.DefaultLogger(io.Discard, egv1a1.LogLevelInfo),\n\t}\n\tgRes, _ := gTranslator.Translate(resources)\n\n\tkeys := []string{}";
+  const anchor = "\t\tBackendEnabled:          true,\n";
   const text = readFileSync(translate, "utf8");
-  if (text.split(anchor).length !== 2) throw new Error("egctl's translate.go changed: the Wasm cache cannot be wired in");
-  writeFileSync(translate, text.replace(anchor, anchor.replace("\t}\n", "\t\tWasmCache:               newRefereeWasmCache(),\n\t}\n")));
+  if (text.split(anchor).length !== 4) throw new Error("egctl's translate.go changed: the Wasm cache cannot be wired in");
+  writeFileSync(translate, text.replaceAll(anchor, anchor + "\t\tWasmCache:               newRefereeWasmCache(),\n"));
   console.log(`building egctl from ${EG} (once; minutes)...`);
   const r = spawnSync("go", ["build", "-tags", TAGS, "-o", egctl, "./cmd/egctl"], { cwd: src, stdio: "inherit", env: { ...process.env, CGO_ENABLED: "0" } });
   if (r.status !== 0) throw new Error("egctl build failed");
@@ -77,6 +78,23 @@ kind: Service
 metadata: { name: cart, namespace: waymark }
 spec: { clusterIP: 10.96.0.10, ports: [{ name: http, port: 8080, protocol: TCP }] }
 `;
+
+/**
+ * The same configuration in one spelling: egctl prints protobuf JSON names (camelCase), the rebuild the proto names
+ * (snake_case), which Envoy reads alike; the plugin configuration string is compared as JSON (Envoy Gateway
+ * re-serialises it with sorted keys; the plugin parses it either way).
+ */
+function normalise(node, key) {
+  if (Array.isArray(node)) return node.map((x) => normalise(x));
+  if (!node || typeof node !== "object") return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    const snake = k.startsWith("@") ? k : k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    out[snake] = normalise(v, snake);
+  }
+  if (key === "configuration" && typeof out.value === "string") out.value = JSON.parse(out.value);
+  return out;
+}
 
 /** Every object under `node` whose `name` starts with `prefix`. */
 function findNamed(node, prefix, found = []) {
@@ -117,7 +135,7 @@ function main() {
     let bad = generated.length !== rebuilt.http_filters.length;
     for (const want of rebuilt.http_filters) {
       const got = generated.find((g) => g.name === want.name);
-      const same = got && isDeepStrictEqual(got, want);
+      const same = got && isDeepStrictEqual(normalise(got), normalise(want));
       console.log(`${same ? "same     " : "DIFFERENT"} ${want.name}`);
       if (!same) {
         bad = true;
@@ -127,11 +145,14 @@ function main() {
     const status = spawnSync(egctl, ["x", "translate", "--from", "gateway-api", "--to", "gateway-api", "--output", "yaml", "-f", join(tmp, "input.yaml")],
       { encoding: "utf8", env: { ...process.env, WAYMARK_WASM_MAP: join(tmp, "wasm-map.json") }, maxBuffer: 64 << 20 });
     writeFileSync(join(work, "egctl-status.yaml"), status.stdout);
-    for (const d of parseYaml(status.stdout)) {
-      for (const ancestor of d.status?.ancestors ?? []) {
-        for (const c of ancestor.conditions ?? []) {
-          console.log(`${d.kind} ${d.metadata.name}: ${c.type}=${c.status} ${c.reason}${c.message ? ` (${c.message})` : ""}`);
-          if (["EnvoyExtensionPolicy", "EnvoyPatchPolicy"].includes(d.kind) && c.status !== "True") bad = true;
+    // egctl prints the resources grouped by kind, each with the status Envoy Gateway would write.
+    for (const group of Object.values(parseYaml(status.stdout)[0])) {
+      for (const d of Array.isArray(group) ? group : [group]) {
+        for (const ancestor of d.status?.ancestors ?? []) {
+          for (const c of ancestor.conditions ?? []) {
+            console.log(`${d.kind} ${d.metadata.name}: ${c.type}=${c.status} ${c.reason}${c.message ? ` (${c.message})` : ""}`);
+            if (["EnvoyExtensionPolicy", "EnvoyPatchPolicy", "BackendTrafficPolicy"].includes(d.kind) && c.status !== "True") bad = true;
+          }
         }
       }
     }
