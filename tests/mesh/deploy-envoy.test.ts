@@ -22,6 +22,7 @@ import { startEchoServer, echoValues, EchoServer, Echo } from "../support/echo-s
 import { request } from "../support/http.ts";
 import { demoKey, jwksDocument, mintToken } from "../../mesh/tokens.ts";
 import { manifestDocs, extensionConfig } from "./manifests.ts";
+import { crdChecker } from "../../deploy/crd-check.mjs";
 import { wasmHttpFilter, enableOnRoute, applyJsonPatches, wasmFilterName } from "./envoy-gateway-xds.mjs";
 
 const STAT = "wasmcustom.waymark.feature_group.";
@@ -63,6 +64,7 @@ function bootstrap(listeners: unknown[], clusters: unknown[]): string {
   return JSON.stringify(config, null, 1).replace(/"(\{\{[A-Z0-9_]+\}\})"/g, "$1");
 }
 
+const crdErrors = (doc: unknown) => crdChecker().check(doc).errors;
 const routed = (echo: Echo) => ({ name: echo.name, group: echoValues(echo, "x-feature-group")[0], version: echoValues(echo, "x-version")[0] });
 
 describe("deploy manifests: their Envoy configuration in real Envoy", () => {
@@ -107,22 +109,23 @@ describe("deploy manifests: their Envoy configuration in real Envoy", () => {
     const images = () => JSON.parse(readFileSync(join(out, "images.json"), "utf8")) as Array<{ plugin: string; reference: string; manifestDigest: string }>;
 
     /** The ECDS resource after istio-agent: the image checked and pulled, the code a local file. */
-    function asIstioAgentServesIt(envoyFilterName: string, mutate: (wasmConfig: any) => void = () => {}) {
-      const ext = structuredClone(extensionConfig(docs.find((d) => d.kind === "EnvoyFilter" && d.metadata.name === envoyFilterName)));
+    const envoyFilter = (name: string) => docs.find((d) => d.kind === "EnvoyFilter" && d.metadata.name === name);
+
+    function asIstioAgentServesIt(doc: any, mutate: (wasmConfig: any) => void = () => {}) {
+      const ext = structuredClone(extensionConfig(doc));
       const config = ext.typed_config.config;
       const image = images().find((i) => i.plugin === config.root_id)!;
       assert.equal(config.vm_config.code.remote.http_uri.uri, `oci://${image.reference}`);
       assert.equal(config.vm_config.code.remote.sha256, image.manifestDigest.slice("sha256:".length));
       config.vm_config.code = { local: { filename: join(root, "dist", `${config.root_id}.wasm`) } };
       mutate(config);
-      const file = join(dir, `${envoyFilterName}-${Math.random().toString(36).slice(2)}.json`);
+      const file = join(dir, `${doc.metadata.name}-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(file, JSON.stringify({ version_info: "1", resources: [{ "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig", ...ext }] }));
       return file;
     }
 
     /** The HTTP_FILTER patch's filter, its config source pointed at a file instead of istiod's ADS. */
-    function httpFilterFrom(envoyFilterName: string, ecdsFile: string) {
-      const doc = docs.find((d) => d.kind === "EnvoyFilter" && d.metadata.name === envoyFilterName);
+    function httpFilterFrom(doc: any, ecdsFile: string) {
       const patch = doc.spec.configPatches.find((p: any) => p.applyTo === "HTTP_FILTER");
       assert.equal(patch.patch.operation, "INSERT_BEFORE");
       assert.equal(patch.match.listener.filterChain.filter.subFilter.name, "envoy.filters.http.router");
@@ -137,8 +140,8 @@ describe("deploy manifests: their Envoy configuration in real Envoy", () => {
     let envoy: Envoy;
     before(async () => {
       envoy = await start(bootstrap([
-        listener("gateway", "{{GATEWAY_PORT}}", [httpFilterFrom("waymark-feature-group", asIstioAgentServesIt("waymark-feature-group"))], versionRoutes()),
-        listener("internal", "{{INTERNAL_PORT}}", [httpFilterFrom("waymark-feature-group-internal", asIstioAgentServesIt("waymark-feature-group-internal"))], versionRoutes()),
+        listener("gateway", "{{GATEWAY_PORT}}", [httpFilterFrom(envoyFilter("waymark-feature-group"), asIstioAgentServesIt(envoyFilter("waymark-feature-group")))], versionRoutes()),
+        listener("internal", "{{INTERNAL_PORT}}", [httpFilterFrom(envoyFilter("waymark-feature-group-internal"), asIstioAgentServesIt(envoyFilter("waymark-feature-group-internal")))], versionRoutes()),
       ], clusters()));
     });
 
@@ -166,9 +169,29 @@ describe("deploy manifests: their Envoy configuration in real Envoy", () => {
         { name: "order-mgmt-v3", group: "progressive-discount", version: "v3" });
     });
 
+    it("sticky with a body key source, deployed by copying that EnvoyFilter pair as deploy/README.md says", async () => {
+      const sticky = structuredClone(docs.find((d) => d.kind === "WasmPlugin" && d.metadata.name === "waymark-sticky"));
+      const copy = structuredClone(envoyFilter("waymark-feature-group"));
+      copy.metadata.name = "waymark-sticky";
+      const ext = extensionConfig(copy);
+      ext.name = "waymark-sticky";
+      Object.assign(ext.typed_config.config, { name: "sticky", root_id: "sticky", failure_policy: "FAIL_RELOAD" });
+      ext.typed_config.config.vm_config.vm_id = "waymark-sticky";
+      ext.typed_config.config.vm_config.code.remote.http_uri.uri = sticky.spec.url;
+      ext.typed_config.config.vm_config.code.remote.sha256 = sticky.spec.sha256;
+      ext.typed_config.config.configuration.value = JSON.stringify({ ...sticky.spec.pluginConfig, key: [{ body: "/cart/id" }, ...sticky.spec.pluginConfig.key] });
+      copy.spec.configPatches.find((p: any) => p.applyTo === "HTTP_FILTER").patch.value.name = "waymark-sticky";
+      const withSticky = await start(bootstrap([listener("gateway", "{{GATEWAY_PORT}}",
+        [httpFilterFrom(copy, asIstioAgentServesIt(copy))], versionRoutes())], clusters()));
+      const reply = await call(withSticky, "GATEWAY_PORT", JSON_HEADERS, ['{"cart":{"id"', ':"cart-from-body"}}']);
+      assert.equal(reply.status, 200, reply.body);
+      assert.deepEqual(echoValues(reply.json<Echo>(), "x-sticky-key"), ["cart-from-body"]);
+      assert.deepEqual(crdErrors(copy), [], "the copied EnvoyFilter passes the CRD");
+    });
+
     it("without the patch's allow_on_headers_stop_iteration the same configuration never sees the body", async () => {
       const without = await start(bootstrap([listener("gateway", "{{GATEWAY_PORT}}",
-        [httpFilterFrom("waymark-feature-group", asIstioAgentServesIt("waymark-feature-group", (c) => { delete c.allow_on_headers_stop_iteration; }))],
+        [httpFilterFrom(envoyFilter("waymark-feature-group"), asIstioAgentServesIt(envoyFilter("waymark-feature-group"), (c) => { delete c.allow_on_headers_stop_iteration; }))],
         versionRoutes())], clusters()));
       const reply = await call(without, "GATEWAY_PORT", JSON_HEADERS, LOYAL);
       assert.deepEqual(routed(reply.json()), { name: "order-mgmt-v1", group: undefined, version: undefined });
@@ -191,8 +214,10 @@ describe("deploy manifests: their Envoy configuration in real Envoy", () => {
       await new Promise<void>((r) => wasmServer.listen(0, "127.0.0.1", () => r()));
       const wasmPort = (wasmServer.address() as AddressInfo).port;
 
-      const policy = docs.find((d) => d.kind === "EnvoyExtensionPolicy");
+      const policy = structuredClone(docs.find((d) => d.kind === "EnvoyExtensionPolicy"));
       const patchPolicy = docs.find((d) => d.kind === "EnvoyPatchPolicy");
+      // A user who adds a body key source to sticky changes only its configuration: the patch already lets the body through.
+      policy.spec.wasm[2].config.key.unshift({ body: "/cart/id" });
       const filters = policy.spec.wasm.map((w: any, i: number) => wasmHttpFilter(policy, i, {
         servingUrl: `http://127.0.0.1:${wasmPort}/${w.rootID}.wasm`,
         sha256: createHash("sha256").update(readFileSync(join(root, "dist", `${w.rootID}.wasm`))).digest("hex"),
@@ -206,7 +231,7 @@ describe("deploy manifests: their Envoy configuration in real Envoy", () => {
       const forThisListener = patchPolicy.spec.jsonPatches.filter((p: any) => p.name === listenerJson.name);
       assert.equal(forThisListener.length, patchPolicy.spec.jsonPatches.length, "every patch names the Gateway's listener");
       const touched = applyJsonPatches(listenerJson, forThisListener.map((p: any) => p.operation));
-      assert.deepEqual(touched.map((t) => t.length), [1, 1, 1], "each patch finds its filter exactly once");
+      assert.deepEqual(touched.map((t) => t.length), [1, 1, 1, 1], "each patch finds its filter exactly once");
 
       envoy = await start(bootstrap([listenerJson], [
         ...["v1", "v2", "v3"].map((v) => staticCluster(v, `{{${v.toUpperCase()}_PORT}}`)),
@@ -222,14 +247,23 @@ describe("deploy manifests: their Envoy configuration in real Envoy", () => {
       assert.equal(configs["feature-group"].allow_on_headers_stop_iteration, true);
       assert.equal(configs["feature-group"].fail_open, true);
       assert.equal(configs.tenant.failure_policy, "FAIL_RELOAD");
+      assert.equal(configs.tenant.allow_on_headers_stop_iteration, undefined);
       assert.equal(configs.sticky.failure_policy, "FAIL_RELOAD");
+      assert.equal(configs.sticky.allow_on_headers_stop_iteration, true);
       const policy = docs.find((d) => d.kind === "EnvoyExtensionPolicy");
       assert.deepEqual(listenerJson.default_filter_chain.filters[0].typed_config.http_filters.map((f: any) => f.name),
         [0, 1, 2].map((i) => wasmFilterName(policy, i)).concat("envoy.filters.http.router"));
       // Envoy runs what was patched in: its own view of the listener.
       const dump = await (await fetch(`http://127.0.0.1:${envoy.adminPort}/config_dump?resource=static_listeners`)).text();
-      assert.match(dump, /"allow_on_headers_stop_iteration": true/);
+      assert.equal(dump.match(/"allow_on_headers_stop_iteration": true/g)?.length, 2);
       assert.equal(dump.match(/"failure_policy": "FAIL_RELOAD"/g)?.length, 2);
+    });
+
+    it("a body key source added to sticky's configuration works with no other change", async () => {
+      const token = await mintToken("acme", keys);
+      const reply = await call(envoy, "GATEWAY_PORT", { ...JSON_HEADERS, authorization: `Bearer ${token}` }, ['{"cart":{"i', 'd":"cart-from-body"}}']);
+      assert.equal(reply.status, 200, reply.body);
+      assert.deepEqual(echoValues(reply.json<Echo>(), "x-sticky-key"), ["cart-from-body"]);
     });
 
     it("all three plugins work: tenant verifies, feature-group decides on the body, sticky sets the key", async () => {
