@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageAll, root } from "./oci-image.mjs";
 import { loadCrds, parseYaml } from "./crd-check.mjs";
+import { MUTATIONS } from "../tests/mesh/crd-mutations.mjs";
 
 const APISERVER = "k8s.io/apiextensions-apiserver@v0.37.2";
 const bin = join(root, "build", "referee", "bin");
@@ -156,19 +157,30 @@ async function main() {
   packageAll({ registry: "registry.example.com/team", tag: "1.2.3", out, jwks: JSON.stringify({ keys: [] }) });
   let bad = 0;
   const verdict = (ok, line) => { console.log(`${ok ? "as expected" : "UNEXPECTED "}  ${line}`); if (!ok) bad++; };
-  const eg = [];
+  const docs = [];
   for (const file of ["istio-waymark.yaml", "envoy-gateway-waymark.yaml"]) {
     for (const doc of parseYaml(readFileSync(join(out, "k8s", file), "utf8"), file)) {
-      if (doc.kind === "EnvoyExtensionPolicy") eg.push(doc);
+      docs.push(doc);
       const r = await apply(doc);
       verdict(r.status === 201 && !r.warnings, `accepted ${doc.kind} ${doc.metadata.namespace}/${doc.metadata.name}: ${r.status}${r.warnings ? ` warnings: ${r.warnings}` : ""}${r.status === 201 ? "" : ` ${JSON.parse(r.text).message}`}`);
     }
   }
-  const old = structuredClone(eg[0]);
+  const old = structuredClone(docs.find((d) => d.kind === "EnvoyExtensionPolicy"));
   for (const w of old.spec.wasm) { w.code.sha256 = w.code.image.sha256; delete w.code.image.sha256; }
   const refused = await apply(old);
   verdict(refused.status === 400 && /unknown field "spec\.wasm\[0\]\.code\.sha256"/.test(JSON.parse(refused.text).message),
     `refused the old EnvoyExtensionPolicy (sha256 under code): ${refused.status} ${JSON.parse(refused.text).message}`);
+  // The mutations tests/mesh/crds.test.ts shows deploy/crd-check.mjs refusing: the API server must refuse each too.
+  for (const [what, kind, name, mutate, expected, apiServer = "refuses"] of MUTATIONS) {
+    const doc = structuredClone(docs.find((d) => d.kind === kind && d.metadata.name === name));
+    mutate(doc);
+    const r = await apply(doc);
+    const message = r.status === 201 ? "(accepted)" : JSON.parse(r.text).message;
+    // "drops the null": accepted, and the object it would store has no null left in its spec.
+    const dropped = () => r.status === 201 && !JSON.stringify(JSON.parse(r.text).spec).includes("null");
+    verdict(apiServer === "refuses" ? r.status >= 400 : dropped(),
+      `${apiServer === "refuses" ? "refused" : `accepted (it ${apiServer})`} ${what} (crd-check: ${expected}): ${r.status}${r.warnings ? ` warnings: ${r.warnings}` : ""} ${message}`);
+  }
   const template = readFileSync(join(root, "deploy", "envoy-gateway", "waymark.yaml"), "utf8");
   const snippet = template.split("\n# ---\n")[1].split("\n").filter((l) => /^#( |$)/.test(l)).map((l) => l.slice(2)).join("\n");
   const [proxy] = parseYaml(snippet);

@@ -13,6 +13,7 @@ import { packageAll } from "../../deploy/oci-image.mjs";
 import { crdChecker, loadCrds, CRD_DIR, parseYaml, toJsonSchema, resourceSchema } from "../../deploy/crd-check.mjs";
 import { root } from "../../scripts/ensure.mjs";
 import { manifestDocs, commentedDocs, RENDERED } from "./manifests.ts";
+import { MUTATIONS } from "./crd-mutations.mjs";
 
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -99,24 +100,7 @@ describe("deploy manifests against the CRD schemas (unknown fields refused)", ()
     assert.deepEqual(errorsOf(policy), [0, 1, 2].map((i) => `unknown field "spec.wasm[${i}].code.sha256"`));
   });
 
-  const mutations: Array<[string, string, string, (d: any) => void, string]> = [
-    ["an unknown spec field", "WasmPlugin", "waymark-tenant", (d) => { d.spec.pluginConfigs = {}; }, 'unknown field "spec.pluginConfigs"'],
-    ["an unknown top-level field", "DestinationRule", "cart", (d) => { d.specs = {}; }, 'unknown field "specs"'],
-    ["an unknown metadata field", "EnvoyPatchPolicy", "waymark", (d) => { d.metadata.label = { a: "b" }; }, 'unknown field "metadata.label"'],
-    ["a misspelt field deep in an EnvoyFilter match", "EnvoyFilter", "waymark-feature-group",
-      (d) => { const f = d.spec.configPatches[1].match.listener.filterChain.filter; f.subfilter = f.subFilter; delete f.subFilter; },
-      'unknown field "spec.configPatches[1].match.listener.filterChain.filter.subfilter"'],
-    ["a wrong type", "EnvoyExtensionPolicy", "waymark", (d) => { d.spec.wasm[1].failOpen = "true"; }, "spec.wasm[1].failOpen: must be boolean"],
-    ["a value outside the enum", "WasmPlugin", "waymark-tenant", (d) => { d.spec.failStrategy = "FAIL_SOMETIMES"; },
-      'spec.failStrategy: Unsupported value: supported values: "FAIL_CLOSE", "FAIL_OPEN", "FAIL_RELOAD"'],
-    ["a missing required field", "EnvoyExtensionPolicy", "waymark", (d) => { delete d.spec.wasm[0].code.type; }, 'spec.wasm[0].code: Required value: "type"'],
-    ["an int32 out of range", "EnvoyPatchPolicy", "waymark", (d) => { d.spec.priority = 2 ** 31; }, "spec.priority: must be <= 2147483647"],
-    ["a pattern mismatch", "WasmPlugin", "waymark-sticky", (d) => { d.spec.sha256 = "abc"; }, 'spec.sha256: must match pattern "(^$|^[a-f0-9]{64}$)"'],
-    ["a null where the schema is not nullable", "EnvoyFilter", "waymark-feature-group", (d) => { d.spec.workloadSelector = null; }, "spec.workloadSelector: must be object"],
-    ["an unknown EnvoyPatchPolicy operation field", "EnvoyPatchPolicy", "waymark", (d) => { d.spec.jsonPatches[0].operation.jsonpath = "$"; },
-      'unknown field "spec.jsonPatches[0].operation.jsonpath"'],
-  ];
-  for (const [what, kind, name, mutate, expected] of mutations) {
+  for (const [what, kind, name, mutate, expected] of MUTATIONS as Array<[string, string, string, (d: any) => void, string]>) {
     it(`refuses ${what}: ${expected}`, () => {
       const doc = find(kind, name);
       assert.deepEqual(errorsOf(doc), [], "the unmutated document passes");
