@@ -115,7 +115,10 @@ export function demoJwks() {
   return r.stdout.trim();
 }
 
-/** Packages every plugin and renders the manifests; returns the images written. */
+/**
+ * Packages every plugin and renders the manifests; returns the images written.
+ * @param {{ registry?: string, tag?: string, out?: string, jwks?: string }} [options]
+ */
 export function packageAll({ registry = "ghcr.io/waymark", tag = "0.1.0", out = join(root, "build", "deploy"), jwks } = {}) {
   const images = [];
   const vars = { REGISTRY: registry, TAG: tag };

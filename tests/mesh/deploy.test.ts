@@ -1,17 +1,19 @@
 // deploy/: the Wasm OCI image layouts written by deploy/oci-image.mjs (compat variant: one tar+gzip layer holding
 // plugin.wasm, byte for byte the built module, reproducible) and the Kubernetes manifests rendered from
 // deploy/istio and deploy/envoy-gateway: they parse, reference exactly those images by the manifest digests, and
-// their plugin configurations pass the plugins' own load-time checks and JSON Schemas.
-import { describe, it, before } from "node:test";
+// their plugin configurations pass the plugins' own load-time checks and JSON Schemas. The CRD schemas are checked
+// in tests/mesh/crds.test.ts, the Envoy configurations the manifests carry in tests/mesh/deploy-envoy.test.ts.
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parseAllDocuments } from "yaml";
 import { packageAll, PLUGINS, MEDIA } from "../../deploy/oci-image.mjs";
 import { validateConfig } from "../../cli/validate.mjs";
+import { pluginConfigs } from "./manifests.ts";
 import { root } from "../../scripts/ensure.mjs";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -41,6 +43,7 @@ describe("deploy: Wasm OCI images and Kubernetes manifests", () => {
   before(() => {
     images = packageAll({ registry: "registry.example.com/team", tag: "1.2.3", out });
   });
+  after(() => rmSync(out, { recursive: true, force: true }));
 
   it("writes an OCI image layout per plugin in the compat variant, holding the built plugin.wasm", () => {
     assert.deepEqual(images.map((i) => i.plugin), PLUGINS);
@@ -77,8 +80,13 @@ describe("deploy: Wasm OCI images and Kubernetes manifests", () => {
   });
 
   it("is reproducible: the same modules give the same digests", () => {
-    const again = packageAll({ registry: "registry.example.com/team", tag: "1.2.3", out: mkdtempSync(join(tmpdir(), "waymark-deploy-")) });
-    assert.deepEqual(again.map((i) => i.manifestDigest), images.map((i) => i.manifestDigest));
+    const second = mkdtempSync(join(tmpdir(), "waymark-deploy-"));
+    try {
+      const again = packageAll({ registry: "registry.example.com/team", tag: "1.2.3", out: second });
+      assert.deepEqual(again.map((i) => i.manifestDigest), images.map((i) => i.manifestDigest));
+    } finally {
+      rmSync(second, { recursive: true, force: true });
+    }
   });
 
   it("renders manifests that parse and reference each image by its manifest digest", () => {
@@ -89,7 +97,7 @@ describe("deploy: Wasm OCI images and Kubernetes manifests", () => {
       return parsed.map((d) => d.toJS());
     });
     const kinds = docs.map((d) => d.kind).sort();
-    assert.deepEqual(kinds, ["BackendTrafficPolicy", "DestinationRule", "EnvoyExtensionPolicy", "WasmPlugin", "WasmPlugin", "WasmPlugin", "WasmPlugin"]);
+    assert.deepEqual(kinds, ["BackendTrafficPolicy", "DestinationRule", "EnvoyExtensionPolicy", "EnvoyFilter", "EnvoyFilter", "EnvoyPatchPolicy", "WasmPlugin", "WasmPlugin"]);
     const referenced = new Set<string>();
     for (const d of docs.filter((x) => x.kind === "WasmPlugin")) {
       const image = byPlugin.get(d.spec.pluginName)!;
@@ -99,6 +107,13 @@ describe("deploy: Wasm OCI images and Kubernetes manifests", () => {
       assert.equal(d.spec.sha256, image.manifestDigest.slice(7));
       referenced.add(`istio/${image.plugin}`);
     }
+    for (const d of docs.filter((x) => x.kind === "EnvoyFilter")) {
+      const wasm = d.spec.configPatches.find((p: any) => p.applyTo === "EXTENSION_CONFIG").patch.value.typed_config.config;
+      const image = byPlugin.get(wasm.root_id)!;
+      assert.equal(wasm.vm_config.code.remote.http_uri.uri, `oci://${image.reference}`);
+      assert.equal(wasm.vm_config.code.remote.sha256, image.manifestDigest.slice(7), "istio-agent checks the image manifest digest");
+      referenced.add(`istio/${image.plugin}`);
+    }
     const policy = docs.find((x) => x.kind === "EnvoyExtensionPolicy")!;
     assert.equal(policy.apiVersion, "gateway.envoyproxy.io/v1alpha1");
     assert.deepEqual(policy.spec.wasm.map((w: any) => w.rootID), PLUGINS, "filter order: tenant, feature-group, sticky");
@@ -106,22 +121,23 @@ describe("deploy: Wasm OCI images and Kubernetes manifests", () => {
       const image = byPlugin.get(w.rootID)!;
       assert.equal(w.code.type, "Image");
       assert.equal(w.code.image.url, image.reference);
-      assert.equal(w.code.sha256, image.manifestDigest.slice(7));
+      assert.equal(w.code.image.sha256, image.manifestDigest.slice(7));
       referenced.add(`eg/${image.plugin}`);
     }
     assert.equal(referenced.size, 6, "every plugin is deployed on both");
   });
 
   it("gives the plugins configurations they accept (their own load-time checks and schemas)", async () => {
-    const docs = ["istio-waymark.yaml", "envoy-gateway-waymark.yaml"].flatMap((f) => parseAllDocuments(readFileSync(join(out, "k8s", f), "utf8")).map((d) => d.toJS()));
-    const configs: Array<[string, unknown]> = [
-      ...docs.filter((d) => d.kind === "WasmPlugin").map((d) => [d.spec.pluginName, d.spec.pluginConfig] as [string, unknown]),
-      ...docs.find((d) => d.kind === "EnvoyExtensionPolicy")!.spec.wasm.map((w: any) => [w.rootID, w.config] as [string, unknown]),
-    ];
-    assert.equal(configs.length, 7);
-    for (const [plugin, config] of configs) {
+    const configs = pluginConfigs(out);
+    assert.deepEqual(configs.map((c) => c.where), [
+      "istio WasmPlugin istio-system/waymark-tenant", "istio EnvoyFilter istio-system/waymark-feature-group",
+      "istio WasmPlugin istio-system/waymark-sticky", "istio EnvoyFilter waymark/waymark-feature-group-internal",
+      "envoy-gateway EnvoyExtensionPolicy waymark/waymark wasm[0]", "envoy-gateway EnvoyExtensionPolicy waymark/waymark wasm[1]",
+      "envoy-gateway EnvoyExtensionPolicy waymark/waymark wasm[2]",
+    ]);
+    for (const { plugin, config, where } of configs) {
       const r = await validateConfig(plugin, JSON.stringify(config));
-      assert.ok(r.valid, `${plugin}: ${JSON.stringify(r)}`);
+      assert.ok(r.valid, `${where} (${plugin}): ${JSON.stringify(r)}`);
     }
   });
 });
