@@ -13,7 +13,7 @@ export const MESH_MODULES = [
   { only: "tools/hash", out: "dist/tools/hash.js" },
 ];
 
-function newestUnder(path) {
+export function newestUnder(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;

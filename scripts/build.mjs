@@ -4,18 +4,22 @@
 //   examples/<name>/index.ts       -> build/examples/<name>.wasm (+ .debug.wasm): the SDK examples from the README
 //   tests/fixtures/<name>/index.ts -> build/fixtures/<name>.wasm (+ .debug.wasm): proxy-wasm modules used only by tests
 //   tools/<name>/index.ts          -> dist/tools/<name>.wasm + .js (ES module bindings): the same shared code, callable from Node
+//   harness/*.ts                   -> dist/harness/*.js + .d.ts (tsc, tsconfig.harness.json): the package export `waymark/harness`
 // Proxy-wasm modules are checked after the build: they may import only env.proxy_* and WASI, and must export
 // the ABI marker, an allocator and _initialize, or Envoy will refuse them.
-// Usage: node scripts/build.mjs [--only <path-prefix>] [--quiet]
-import { readdirSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+// Usage: node scripts/build.mjs [--only <path-prefix>]... [--release] [--quiet]
+//   --only may be repeated; --release skips the .debug.wasm builds (the package ships release modules only).
+import { readdirSync, existsSync, mkdirSync, readFileSync, statSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureNodeModules } from "./ensure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const onlys = args.flatMap((a, i) => (a === "--only" && i + 1 < args.length ? [args[i + 1].replace(/\/$/, "")] : []));
 const quiet = args.includes("--quiet");
+const releaseOnly = args.includes("--release");
 
 ensureNodeModules();
 const asc = (await import("assemblyscript/asc")).default;
@@ -37,7 +41,8 @@ const jobs = [
   ...entries("examples").map((e) => ({ ...e, kind: "proxy", out: `build/examples/${e.name}` })),
   ...entries("tests/fixtures").map((e) => ({ ...e, kind: "proxy", out: `build/fixtures/${e.name}` })),
   ...entries("tools").map((e) => ({ ...e, kind: "tool", out: `dist/tools/${e.name}` })),
-].filter((job) => !only || job.dir.startsWith(only.replace(/\/$/, "")) || only.startsWith(job.dir));
+  { name: "harness", dir: "harness", entry: "harness/index.ts", kind: "harness", out: "dist/harness/index" },
+].filter((job) => onlys.length === 0 || onlys.some((only) => job.dir.startsWith(only) || only.startsWith(job.dir)));
 
 async function compile(argv) {
   let errText = "";
@@ -46,6 +51,24 @@ async function compile(argv) {
   const { error } = await asc.main(argv, { stdout, stderr });
   if (error) {
     throw new Error(errText || String(error));
+  }
+}
+
+/**
+ * harness/*.ts -> dist/harness/ (JavaScript and declarations) with tsc. tsc rewrites the `.ts` import specifiers
+ * in the JavaScript but leaves them in the declarations, which some editors and older TypeScript cannot follow,
+ * so those are rewritten here too.
+ */
+function compileHarness() {
+  const out = join(root, "dist", "harness");
+  rmSync(out, { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.harness.json"], {
+    cwd: root, encoding: "utf8",
+  });
+  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.harness.json failed:\n${tsc.stdout}${tsc.stderr}`);
+  for (const name of readdirSync(out).filter((n) => n.endsWith(".d.ts"))) {
+    const file = join(out, name);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/(from\s+["']\.{1,2}\/[^"']+)\.ts(["'])/g, "$1.js$2"));
   }
 }
 
@@ -70,11 +93,15 @@ for (const job of jobs) {
   try {
     if (job.kind === "proxy") {
       await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, ...PROXY_FLAGS]);
-      await compile([job.entry, "--config", "asconfig.json", "--target", "debug", "-o", `${job.out}.debug.wasm`, ...PROXY_FLAGS]);
+      if (!releaseOnly) await compile([job.entry, "--config", "asconfig.json", "--target", "debug", "-o", `${job.out}.debug.wasm`, ...PROXY_FLAGS]);
       const problems = checkProxyModule(join(root, `${job.out}.wasm`));
       if (problems.length) throw new Error(problems.join("\n"));
-    } else {
+    } else if (job.kind === "tool") {
       await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, "--bindings", "esm"]);
+    } else {
+      compileHarness();
+      rows.push([`${job.out}.js`, statSync(join(root, `${job.out}.js`)).size]);
+      continue;
     }
     rows.push([`${job.out}.wasm`, statSync(join(root, `${job.out}.wasm`)).size]);
   } catch (err) {
