@@ -23,6 +23,8 @@ const READY_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How long to keep looking for counters and log lines a plugin writes after the response (on_log, on_done). */
 const LATE_WRITES_MS = 2_000;
+/** Between body chunks: long enough for Envoy to read each on its own. */
+const CHUNK_PAUSE_MS = 20;
 
 /** The Envoy binary to run, and where it came from (for the report). */
 export async function findEnvoy(explicit) {
@@ -184,10 +186,18 @@ function send(port, r) {
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)), REQUEST_TIMEOUT_MS);
     req.on("error", (err) => { clearTimeout(timer); reject(err); });
-    for (const chunk of r.chunks) req.write(chunk);
-    if (r.trailers) req.addTrailers(r.trailers);
-    req.end();
+    writeChunks(req, r).catch((err) => req.destroy(err));
   });
+}
+
+/** Writes the body chunk by chunk with a pause between them, so Envoy hands the filters separate chunks. */
+async function writeChunks(req, r) {
+  for (const [i, chunk] of r.chunks.entries()) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, CHUNK_PAUSE_MS));
+    await new Promise((resolve, reject) => req.write(chunk, (err) => (err ? reject(err) : resolve())));
+  }
+  if (r.trailers) req.addTrailers(r.trailers);
+  req.end();
 }
 
 async function customMetrics(adminPort) {
