@@ -3,6 +3,7 @@
 // in milliseconds, or with --envoy through real Envoy with the user's own configuration.
 // Exit codes: 0 every case passed, 1 a case failed, 2 a bad case file, Envoy configuration or command line.
 import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { loadCaseFile, CaseFileError } from "./cases/load.mjs";
 import { runInHarness } from "./cases/harness-run.mjs";
 import { findEnvoy, readEnvoyConfig, runInEnvoy } from "./cases/envoy-run.mjs";
@@ -27,22 +28,13 @@ function usageError(message) {
   return 2;
 }
 
-function parseArgs(args) {
-  const opts = { files: [], envoy: null, envoyBin: null, junit: null, help: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      if (i + 1 >= args.length) throw new Error(`${a} needs a value`);
-      return args[++i];
-    };
-    if (a === "--help" || a === "-h") opts.help = true;
-    else if (a === "--envoy") opts.envoy = value();
-    else if (a === "--envoy-bin") opts.envoyBin = value();
-    else if (a === "--junit") opts.junit = value();
-    else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
-    else opts.files.push(a);
-  }
-  return opts;
+function parseOptions(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { envoy: { type: "string" }, "envoy-bin": { type: "string" }, junit: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  return { files: positionals, envoy: values.envoy ?? null, envoyBin: values["envoy-bin"] ?? null, junit: values.junit ?? null, help: values.help === true };
 }
 
 function printResult(file, r) {
@@ -56,7 +48,7 @@ function printResult(file, r) {
 export async function main(args) {
   let opts;
   try {
-    opts = parseArgs(args);
+    opts = parseOptions(args);
   } catch (err) {
     return usageError(err.message);
   }

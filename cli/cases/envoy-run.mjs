@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
@@ -20,6 +20,7 @@ import { compare } from "./expect.mjs";
 import { startStandIns, STAND_IN_HEADER, STAND_IN_REQUEST_HEADER } from "./stand-in.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How long to keep looking for counters and log lines a plugin writes after the response (on_log, on_done). */
 const LATE_WRITES_MS = 2_000;
@@ -137,10 +138,18 @@ async function startEnvoy(bin, configText, adminPort) {
   let exited = null;
   const exit = new Promise((resolve) => child.once("close", (code) => { exited = code ?? -1; resolve(); }));
   child.once("error", (err) => { output += `\n${err.message}`; });
+  // A signal to this process alone (a CI runner's timeout, a supervisor) must not leave Envoy running.
   const stopOnExit = () => child.kill("SIGKILL");
+  const stopOnSignal = (signal) => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(128 + (constants.signals[signal] ?? 1));
+  };
   process.once("exit", stopOnExit);
+  for (const signal of SIGNALS) process.once(signal, stopOnSignal);
   const stop = async () => {
     process.removeListener("exit", stopOnExit);
+    for (const signal of SIGNALS) process.removeListener(signal, stopOnSignal);
     if (exited === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);

@@ -4,9 +4,11 @@
 // and in Envoy must be the same case by case.
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { parse } from "yaml";
 import { waymark, verdicts, junitCases } from "./support.ts";
 import { root } from "../../scripts/ensure.mjs";
 
@@ -242,5 +244,67 @@ describe("waymark test: a third-party-style chain", () => {
     // Everything the harness can decide, it decides as Envoy did; only the route table's own answer is skipped.
     for (const [name, verdict] of h) assert.equal(verdict, name === "the route table answers what no route serves" ? "skip" : e.get(name), name);
     assert.equal(h.size, 8);
+  });
+});
+
+/** Children of a process: [pid, command name, state] from /proc. */
+function children(parent: number): Array<[number, string, string]> {
+  const out: Array<[number, string, string]> = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const m = /^\d+ \((.*)\) (\S) (\d+)/.exec(readFileSync(`/proc/${name}/stat`, "utf8"));
+      if (m && Number(m[3]) === parent) out.push([Number(name), m[1], m[2]]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+describe("waymark test --envoy: signals", () => {
+  it("SIGTERM to the command alone stops the Envoy it started, mid-case, and exits non-zero", async () => {
+    // feature-group without allow_on_headers_stop_iteration holds a JSON request for body_wait_ms: 60 s.
+    const config = file("held-envoy.yaml", readFileSync(join(root, EXAMPLE_ENVOY), "utf8")
+      .replace("                allow_on_headers_stop_iteration: true\n", "")
+      .replace(`"aliases": { "geo-discount": "v2", "progressive-discount": "v3" },`, `"aliases": { "geo-discount": "v2", "progressive-discount": "v3" }, "body_wait_ms": 60000,`));
+    const cases = file("held.yaml", "cases:\n  - name: held\n    request: { method: POST, path: /orders, json: { customer: { segment: loyal } } }\n    expect: { upstream: {} }\n");
+    const child = spawn(process.execPath, [join(root, "bin", "waymark.mjs"), "test", "--envoy", config, cases], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c) => { out += c; });
+    child.stderr.on("data", (c) => { out += c; });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    let envoy: number | undefined;
+    for (let i = 0; i < 600 && envoy === undefined; i++) {
+      envoy = children(child.pid!).find(([, comm]) => comm === "envoy")?.[0];
+      if (envoy === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(envoy, `the command started Envoy:\n${out}`);
+    // The configuration the command wrote for Envoy names the admin port: wait there until the case's request is
+    // in Envoy, held by feature-group.
+    const args = readFileSync(`/proc/${envoy}/cmdline`, "utf8").split("\0");
+    const configPath = args[args.indexOf("--config-path") + 1];
+    const adminPort = (parse(readFileSync(configPath, "utf8")) as any).admin.address.socket_address.port_value;
+    let active = 0;
+    for (let i = 0; i < 600 && active !== 1; i++) {
+      const stats = await fetch(`http://127.0.0.1:${adminPort}/stats?filter=downstream_rq_active`).then((r) => r.text()).catch(() => "");
+      active = Number(/http\.edge\.downstream_rq_active: (\d+)/.exec(stats)?.[1] ?? 0);
+      if (active !== 1) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(active, 1, "the case's request is held in Envoy");
+    child.kill("SIGTERM");
+    assert.equal(await exited, 143, out);
+    for (let i = 0; i < 100 && alive(envoy!); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(envoy!), false, "Envoy is gone");
+    assert.equal(existsSync(dirname(configPath)), false, "its temporary configuration is removed");
+    assert.doesNotMatch(out, /pass|FAIL/);
   });
 });
