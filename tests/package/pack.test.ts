@@ -1,12 +1,12 @@
-// The package as another project gets it: `npm pack` on a copy of this tree without build outputs (as a fresh
-// clone has none: the prepack script builds what the tarball needs), `npm install <tarball>` into an empty
-// project, and there, with plain Node and no tsx: `import { ProxyWasmHost } from "waymark/harness"` under
-// `node --test`, its type declarations under tsc, and the `waymark` command (validate, test, test --envoy),
-// also installed globally into a prefix.
+// The package as another project gets it: `npm pack` on a copy of this tree without build outputs or installed
+// dependencies, as a fresh clone is (the prepack script installs and builds what the tarball needs), `npm install
+// <tarball>` into an empty project, and there, with plain Node and no tsx: `import { ProxyWasmHost } from
+// "waymark/harness"` under `node --test`, its type declarations under tsc, and the `waymark` command (validate,
+// test, test --envoy), also installed globally into a prefix.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { root, npmCommand, ensureEnvoy } from "../../scripts/ensure.mjs";
@@ -43,8 +43,7 @@ function npx(args: string[], env: NodeJS.ProcessEnv = userEnv) {
 // The prepack build compiles every plugin: minutes on a busy 2-core machine, so the hook has its own bound.
 before(() => {
   cpSync(root, source, { recursive: true, filter: (src) => !(dirname(src) === root && (NOT_IN_A_CLONE.has(basename(src)) || src.endsWith(".tgz"))) });
-  // The dependencies as `npm ci` installs them; the tree itself has no build output.
-  symlinkSync(join(root, "node_modules"), join(source, "node_modules"));
+  // As on a fresh clone, `npm pack` alone: its prepack installs the dependencies (npm ci, from npm's cache) and builds.
   const packed = npm(["pack", "--pack-destination", work, "--no-audit", "--no-fund"], source);
   assert.equal(packed.code, 0, packed.out);
   tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
