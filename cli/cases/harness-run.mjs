@@ -44,8 +44,8 @@ async function startChain(caseFile, harness) {
     const problems = started.filters.flatMap((f, i) => {
       if (f.ok) return [];
       const why = f.logs.filter((l) => l.level === "error" || l.level === "critical").map((l) => l.message).join("; ") || "without logging why";
-      const field = caseFile.chain[i].configuration ? "configuration" : "root_id";
-      return [{ line: caseFile.lineOf(["chain", i]), field: `chain[${i}]`, message: `the plugin refused its ${field === "root_id" ? "start" : "configuration"}: ${why}` }];
+      const what = caseFile.chain[i].configuration ? "its configuration" : "to start";
+      return [{ line: caseFile.lineOf(["chain", i]), field: `chain[${i}]`, message: `the plugin refused ${what}: ${why}` }];
     });
     throw new CaseFileError(caseFile.file, problems);
   }
