@@ -11,6 +11,7 @@ const cliDir = join(dirname(fileURLToPath(import.meta.url)), "..", "cli");
 const COMMANDS = {
   "jws verify": { file: "jws-verify.mjs", summary: "verify a compact JWS with a JWK or JWKS (--jwk <file> <jws> | --batch <file.jsonl>)" },
   validate: { file: "validate.mjs", summary: "check a plugin configuration: the plugin's own load-time rules (its .wasm) and its JSON Schema" },
+  test: { file: "test.mjs", summary: "run a case file: requests through a chain of plugins and what must come out (--envoy: through real Envoy)" },
 };
 
 function usage() {

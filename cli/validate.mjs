@@ -1,6 +1,6 @@
 // `waymark validate <plugin> <config.json>`: checks a plugin configuration the two ways that matter.
-//   1. the plugin itself: its compiled module (dist/<plugin>.wasm) is loaded in the test harness (tests/harness,
-//      Envoy's semantics) with this configuration, exactly as Envoy loads it; its configure result and the error
+//   1. the plugin itself: its compiled module (dist/<plugin>.wasm) is loaded in the test harness (dist/harness,
+//      compiled from harness/, Envoy's semantics) with this configuration, exactly as Envoy loads it; its configure result and the error
 //      line it logs are reported. That is literally the plugin's own set of rules.
 //   2. the published JSON Schema (plugins/<plugin>/schema.json, draft 2020-12), for editors and CI pipelines.
 // Valid only when both accept it. Messages name the field (`rules[0].group: ...`).
@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadHarness } from "./harness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,10 +23,16 @@ Runs the plugin's compiled module (dist/<plugin>.wasm, built when missing) in th
 the configuration — the same checks the plugin makes when Envoy loads it — and checks the JSON Schema published in
 plugins/<plugin>/schema.json. Exit 0 valid, 1 invalid, 2 usage or I/O error.`;
 
-function pluginNames() {
+/** The Waymark plugins: their sources in a clone, their compiled modules in an installed package. */
+export function pluginNames() {
   const dir = join(root, "plugins");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => existsSync(join(dir, n, "index.ts"))).sort();
+  return readdirSync(dir).filter((n) => existsSync(join(dir, n, "index.ts")) || existsSync(join(root, "dist", `${n}.wasm`))).sort();
+}
+
+/** True inside a clone (the plugin's sources are here), where a missing or stale module can be built. */
+function hasSources(plugin) {
+  return existsSync(join(root, "plugins", plugin, "index.ts"));
 }
 
 function usageError(message) {
@@ -75,12 +82,16 @@ async function checkSchema(plugin, text) {
   return { checked: true, valid, messages: valid ? [] : schemaMessages(validate.errors) };
 }
 
-/** Builds dist/<plugin>.wasm when it is missing; warns (and goes on) when it is older than its sources. */
-async function ensureBuilt(plugin) {
+/**
+ * Builds dist/<plugin>.wasm when it is missing (in a clone); warns (and goes on) when it is older than its sources.
+ * An installed package ships the compiled modules and no sources.
+ */
+export async function ensureBuilt(plugin) {
+  if (!hasSources(plugin)) return existsSync(join(root, "dist", `${plugin}.wasm`));
   const { stale } = await import("../scripts/freshness.mjs");
   const module = { only: `plugins/${plugin}`, out: `dist/${plugin}.wasm` };
   if (existsSync(join(root, module.out))) {
-    if (stale(module.only, [module.out])) process.stderr.write(`waymark validate: note: dist/${plugin}.wasm is older than its sources (npm run build updates it)\n`);
+    if (stale(module.only, [module.out])) process.stderr.write(`waymark: note: dist/${plugin}.wasm is older than its sources (npm run build updates it)\n`);
     return true;
   }
   const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--only", module.only, "--release", "--quiet"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
@@ -88,8 +99,7 @@ async function ensureBuilt(plugin) {
 }
 
 async function checkPlugin(plugin, text) {
-  const { tsImport } = await import("tsx/esm/api");
-  const { ProxyWasmHost } = await tsImport("../harness/index.ts", import.meta.url);
+  const { ProxyWasmHost } = await loadHarness();
   // Call-outs the plugin makes at start (a remote JWKS fetch) stay unanswered: configuring does not depend on them.
   const host = new ProxyWasmHost({ wasm: join(root, "dist", `${plugin}.wasm`), rootId: plugin, pluginConfig: text, onHttpCall: () => undefined });
   const started = await host.start();

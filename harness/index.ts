@@ -5,3 +5,5 @@ export { HeaderMap, toWire, fromWire } from "./header-map.ts";
 export type { HeaderInput } from "./header-map.ts";
 export { encodePairs, decodePairs, MAX_PAIRS, MAX_PAIRS_BYTES } from "./pairs.ts";
 export * from "./abi.ts";
+export { FilterChain, ChainStream, ChainStartError } from "./chain.ts";
+export type { ChainFilter, ChainStartResult, ChainLogEntry } from "./chain.ts";

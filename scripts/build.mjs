@@ -4,19 +4,20 @@
 //   examples/<name>/index.ts       -> build/examples/<name>.wasm (+ .debug.wasm): the SDK examples from the README
 //   tests/fixtures/<name>/index.ts -> build/fixtures/<name>.wasm (+ .debug.wasm): proxy-wasm modules used only by tests
 //   tools/<name>/index.ts          -> dist/tools/<name>.wasm + .js (ES module bindings): the same shared code, callable from Node
+//   harness/*.ts                   -> dist/harness/*.js + .d.ts (tsc, tsconfig.harness.json): the package export `waymark/harness`
 // Proxy-wasm modules are checked after the build: they may import only env.proxy_* and WASI, and must export
 // the ABI marker, an allocator and _initialize, or Envoy will refuse them.
 // Only modules older than their sources are built, several at once (one process per core).
 // Usage: node scripts/build.mjs [--only <path-prefix>]... [--release] [--force] [--quiet]
 //   --release  skip the .debug.wasm builds (npm start, waymark validate: only the release module is loaded)
 //   --force    build even what is up to date
-import { readdirSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, existsSync, mkdirSync, readFileSync, statSync, rmSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ensureNodeModules } from "./ensure.mjs";
-import { stale } from "./freshness.mjs";
+import { stale, SHARED_INPUTS } from "./freshness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -44,9 +45,11 @@ const jobs = [
   ...entries("examples").map((e) => ({ ...e, kind: "proxy", out: `build/examples/${e.name}` })),
   ...entries("tests/fixtures").map((e) => ({ ...e, kind: "proxy", out: `build/fixtures/${e.name}` })),
   ...entries("tools").map((e) => ({ ...e, kind: "tool", out: `dist/tools/${e.name}` })),
+  { name: "harness", dir: "harness", entry: "harness/index.ts", kind: "harness", out: "dist/harness/index" },
 ].filter((job) => only.length === 0 || only.some((o) => job.dir.startsWith(o) || o.startsWith(job.dir)));
 
 function outputs(job) {
+  if (job.kind === "harness") return [`${job.out}.js`, `${job.out}.d.ts`];
   if (job.kind === "tool") return [`${job.out}.wasm`, `${job.out}.js`];
   return releaseOnly ? [`${job.out}.wasm`] : [`${job.out}.wasm`, `${job.out}.debug.wasm`];
 }
@@ -58,6 +61,24 @@ async function compile(argv) {
   const stdout = { write: () => true };
   const { error } = await asc.main(argv, { stdout, stderr });
   if (error) throw new Error(errText || String(error));
+}
+
+/**
+ * harness/*.ts -> dist/harness/ (JavaScript and declarations) with tsc. tsc rewrites the `.ts` import specifiers
+ * in the JavaScript but leaves them in the declarations, which some editors and older TypeScript cannot follow,
+ * so those are rewritten here too.
+ */
+function compileHarness() {
+  const out = join(root, "dist", "harness");
+  rmSync(out, { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.harness.json"], {
+    cwd: root, encoding: "utf8",
+  });
+  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.harness.json failed:\n${tsc.stdout}${tsc.stderr}`);
+  for (const name of readdirSync(out).filter((n) => n.endsWith(".d.ts"))) {
+    const file = join(out, name);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/(from\s+["']\.{1,2}\/[^"']+)\.ts(["'])/g, "$1.js$2"));
+  }
 }
 
 function checkProxyModule(file) {
@@ -77,7 +98,9 @@ function checkProxyModule(file) {
 /** Builds one module in this process; throws with the compiler's or the checker's message. */
 async function buildJob(job) {
   mkdirSync(dirname(join(root, job.out)), { recursive: true });
-  if (job.kind === "proxy") {
+  if (job.kind === "harness") {
+    compileHarness();
+  } else if (job.kind === "proxy") {
     await compile([job.entry, "--config", "asconfig.json", "--target", "release", "-o", `${job.out}.wasm`, ...PROXY_FLAGS]);
     if (!releaseOnly) await compile([job.entry, "--config", "asconfig.json", "--target", "debug", "-o", `${job.out}.debug.wasm`, ...PROXY_FLAGS]);
     const problems = checkProxyModule(join(root, `${job.out}.wasm`));
@@ -100,7 +123,9 @@ if (worker) {
 }
 
 ensureNodeModules();
-const todo = jobs.filter((job) => force || stale(job.dir, outputs(job)));
+/** The harness is TypeScript compiled by tsc: it is built from its own folder and its tsconfig, not from assembly/. */
+const inputsBeside = (job) => (job.kind === "harness" ? ["tsconfig.harness.json", "scripts/build.mjs"] : SHARED_INPUTS);
+const todo = jobs.filter((job) => force || stale(job.dir, outputs(job), inputsBeside(job)));
 if (todo.length) console.error(`building ${todo.length} of ${jobs.length} module(s): ${todo.map((j) => j.dir).join(", ")}`);
 
 function buildInChild(job) {
@@ -118,7 +143,7 @@ await Promise.all(Array.from({ length: Math.min(availableParallelism(), queue.le
 }));
 
 if (!quiet) {
-  const rows = jobs.filter((j) => existsSync(join(root, `${j.out}.wasm`))).map((j) => [`${j.out}.wasm`, statSync(join(root, `${j.out}.wasm`)).size]);
+  const rows = jobs.map((j) => outputs(j)[0]).filter((file) => existsSync(join(root, file))).map((file) => [file, statSync(join(root, file)).size]);
   const width = Math.max(0, ...rows.map((r) => r[0].length));
   for (const [file, size] of rows) console.log(`${file.padEnd(width)}  ${String(size).padStart(8)} bytes`);
 }

@@ -17,8 +17,11 @@ export function newestUnder(path) {
   return newest;
 }
 
-/** True when one of `outputs` (paths from the project root) is missing or older than the sources of module `dir`. */
-export function stale(dir, outputs) {
-  const newestInput = Math.max(...[dir, ...SHARED_INPUTS].map((p) => newestUnder(join(root, p))));
+/**
+ * True when one of `outputs` (paths from the project root) is missing or older than the sources of module `dir`
+ * and the inputs every module shares.
+ */
+export function stale(dir, outputs, shared = SHARED_INPUTS) {
+  const newestInput = Math.max(...[dir, ...shared].map((p) => newestUnder(join(root, p))));
   return outputs.some((out) => !existsSync(join(root, out)) || statSync(join(root, out)).mtimeMs < newestInput);
 }

@@ -22,7 +22,7 @@ interface Run {
 
 /** Runs `npm <args>` with the installed npm, in its own process group so no signal reaches it by accident. */
 function npm(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-  const [cmd, lead] = npmCommand();
+  const [cmd, lead] = npmCommand() as [string, string[]];
   const child = spawn(cmd, [...lead, ...args], {
     cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"], detached: true,
   });
