@@ -194,7 +194,12 @@ EXPORT(proxy_on_context_create) void on_context_create(u32 ctx, u32 parent) {
   else *slot(ctx) = SC_NONE;
 }
 
-EXPORT(proxy_on_vm_start) u32 on_vm_start(u32 ctx, u32 size) { return 1; }
+EXPORT(proxy_on_vm_start) u32 on_vm_start(u32 ctx, u32 size) {
+#ifdef IMPORT_UNKNOWN
+  if (size == 0xffffffff) proxy_does_not_exist(size); // referenced, so the import stays in the module
+#endif
+  return 1;
+}
 
 EXPORT(proxy_on_configure) u32 on_configure(u32 ctx, u32 size) {
   char *cfg = NULL;
@@ -308,7 +313,6 @@ static void wasi_report(void) {
   a = 0;
   ADD(" write(7)=%d/%u", w_fd_write(7, &out, 1, &a), a);
 #undef ADD
-  logs(2, buf);
   set_header(REQUEST_HEADERS, "x-wasi", buf);
   // fd_seek and fd_close last: older hosts log an error for them.
   char more[80];
@@ -338,6 +342,12 @@ static u32 abi_report(void) {
                   proxy_call_foreign_function(S("no_such_function"), S(""), &msg, &n2));
   len += snprintf(buf + len, sizeof buf - len, " effective_bad=%d", proxy_set_effective_context(99999));
   len += snprintf(buf + len, sizeof buf - len, " vm_config=%d", proxy_get_buffer_bytes(VM_CONFIG, 0, 100, &msg, &n2));
+  len += snprintf(buf + len, sizeof buf - len, " plugin_config=%d", proxy_get_buffer_bytes(PLUGIN_CONFIG, 0, 100, &msg, &n2));
+  len += snprintf(buf + len, sizeof buf - len, " call_headers=%d", proxy_get_header_map_value(CALL_RESPONSE_HEADERS, S(":status"), &msg, &n2));
+  len += snprintf(buf + len, sizeof buf - len, " call_headers_size=%d", proxy_get_header_map_size(CALL_RESPONSE_HEADERS, &n2));
+  len += snprintf(buf + len, sizeof buf - len, " bad_map=%d", proxy_get_header_map_value(99, S("x"), &msg, &n2));
+  len += snprintf(buf + len, sizeof buf - len, " bad_pointer=%d", proxy_get_property(S("request\0path"), (char **)0x7ffffff0, &n2));
+  len += snprintf(buf + len, sizeof buf - len, " absent_header=%d", proxy_get_header_map_value(REQUEST_HEADERS, S("x-absent"), &msg, &n2));
   len += snprintf(buf + len, sizeof buf - len, " resolve_missing=%d",
                   proxy_resolve_shared_queue(S(""), S("no-such-queue"), &code));
   set_header(REQUEST_HEADERS, "x-abi", buf);
