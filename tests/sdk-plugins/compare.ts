@@ -167,8 +167,9 @@ export async function harnessLoadError(wasm: string, up: Upstreams): Promise<str
  * The conformance suite of one SDK: every scenario through Envoy and the harness must come out the same, the
  * counters must agree with Envoy's /stats, and ticks must arrive at the plugin's period.
  */
-export function conformanceSuite(sdk: string, module: string, scenarios: Scenario[] = COMMON_SCENARIOS, rootId = ROOT_ID): void {
-  describe(`${sdk} SDK plugin: harness and real Envoy agree`, () => {
+export function conformanceSuite(sdk: string, module: string, scenarios: Scenario[] = COMMON_SCENARIOS, rootId = ROOT_ID,
+  more?: (get: () => { envoy: Envoy; host: ProxyWasmHost; up: Upstreams; fromEnvoy: Map<string, Outcome> }) => void): void {
+  describe(`${sdk} SDK plugin (${module}): harness and real Envoy agree`, () => {
     let up: Upstreams;
     let envoy: Envoy;
     let host: ProxyWasmHost;
@@ -243,5 +244,7 @@ export function conformanceSuite(sdk: string, module: string, scenarios: Scenari
       host.advance(1);
       assert.equal(host.metric(`sdk_${sdk}_ticks`), before + 1);
     });
+
+    more?.(() => ({ envoy, host, up, fromEnvoy }));
   });
 }

@@ -304,7 +304,8 @@ static void wasi_report(void) {
   ADD(" poll_oneoff=%d/%u", w_poll_oneoff(sub, ev, 1, &a), a);
   ADD(" sched_yield=%d", w_sched_yield());
   ADD(" random_get=%d", w_random_get(stat, 16));
-  ADD(" sock_accept=%d", w_sock_accept(3, 0, &a));
+  u64 accepted = 0; // Envoy writes 8 bytes here (WASI says 4): give it room
+  ADD(" sock_accept=%d", w_sock_accept(3, 0, (u32 *)&accepted));
   ADD(" sock_shutdown=%d", w_sock_shutdown(3, 0));
   const char *hello = "hello from fd_write\n";
   struct { const char *p; u32 n; } out = {hello, strlen(hello)};
@@ -448,7 +449,8 @@ EXPORT(proxy_on_request_headers) u32 on_request_headers(u32 ctx, u32 headers, u3
     }
     u32 token = 0;
     i32 rc = proxy_http_call(S("echo"), h, off, NULL, 0, NULL, 0, 5000, &token);
-    i32 bad = proxy_http_call(S("no-such-cluster"), h, off, NULL, 0, NULL, 0, 5000, &token + 0);
+    u32 unused = 0;
+    i32 bad = proxy_http_call(S("no-such-cluster"), h, off, NULL, 0, NULL, 0, 5000, &unused);
     set_header_int(REQUEST_HEADERS, "x-callout-unknown-cluster", bad);
     if (rc != 0) {
       set_header_int(REQUEST_HEADERS, "x-callout-failed", rc);
@@ -471,7 +473,7 @@ EXPORT(proxy_on_request_headers) u32 on_request_headers(u32 ctx, u32 headers, u3
   }
   case SC_QUEUE: {
     u32 token = 0;
-    i32 resolved = proxy_resolve_shared_queue(S("sdk-c"), S("sdk-c-queue"), &token);
+    i32 resolved = proxy_resolve_shared_queue(S(""), S("sdk-c-queue"), &token);
     i32 enq = proxy_enqueue_shared_queue(token, S("item"));
     char buf[48];
     snprintf(buf, sizeof buf, "%d,%d,%s", resolved, enq, token == queue_token ? "same-token" : "other-token");
@@ -540,10 +542,10 @@ EXPORT(proxy_on_http_call_response) void on_http_call_response(u32 ctx, u32 toke
 
 EXPORT(proxy_on_grpc_receive_initial_metadata) void on_grpc_initial(u32 ctx, u32 token, u32 headers) {}
 
+// A unary call that succeeds ends with its message (Envoy sends no close for it): the stream resumes here.
 EXPORT(proxy_on_grpc_receive) void on_grpc_receive(u32 ctx, u32 token, u32 size) {
   u32 stream = take_waiting(token);
   if (!stream) return;
-  wait_for(token, stream);
   proxy_set_effective_context(stream);
   char *msg = NULL;
   size_t n = 0;
@@ -552,6 +554,7 @@ EXPORT(proxy_on_grpc_receive) void on_grpc_receive(u32 ctx, u32 token, u32 size)
   snprintf(buf, sizeof buf, "%.*s", (int)(n > 100 ? 100 : n), msg ? msg : "");
   set_header(REQUEST_HEADERS, "x-grpc-message", buf);
   free(msg);
+  resume_request();
 }
 
 EXPORT(proxy_on_grpc_receive_trailing_metadata) void on_grpc_trailing(u32 ctx, u32 token, u32 trailers) {}
@@ -561,6 +564,11 @@ EXPORT(proxy_on_grpc_close) void on_grpc_close(u32 ctx, u32 token, u32 status) {
   if (!stream) return;
   proxy_set_effective_context(stream);
   set_header_int(REQUEST_HEADERS, "x-grpc-status", status);
+  u32 code = 0;
+  char *msg = NULL;
+  size_t n = 0;
+  proxy_get_status(&code, &msg, &n);
+  set_header_int(REQUEST_HEADERS, "x-grpc-get-status", code);
   resume_request();
 }
 
