@@ -255,12 +255,14 @@ export class ProxyWasmHost {
       this.call("_start");
     }
     this.call("proxy_on_context_create", ROOT_CONTEXT_ID, 0);
-    const vmStarted = this.call("proxy_on_vm_start", ROOT_CONTEXT_ID, this.vmConfig.length) !== 0;
+    // A module without on_vm_start or on_configure is started and configured (ContextBase::onStart/onConfigure).
+    const exported = (name: string) => typeof this.exports[name] === "function";
+    const vmStarted = !exported("proxy_on_vm_start") || this.call("proxy_on_vm_start", ROOT_CONTEXT_ID, this.vmConfig.length) !== 0;
     let configured = false;
     if (vmStarted) {
       this.configuring = true;
       try {
-        configured = this.call("proxy_on_configure", ROOT_CONTEXT_ID, this.pluginConfig.length) !== 0;
+        configured = !exported("proxy_on_configure") || this.call("proxy_on_configure", ROOT_CONTEXT_ID, this.pluginConfig.length) !== 0;
       } finally {
         this.configuring = false;
       }
