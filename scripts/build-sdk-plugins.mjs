@@ -113,7 +113,7 @@ const SDKS = {
     },
     async build(tmp) {
       await build("go", ["build", "-buildmode=c-shared", "-o", join(tmp, "go.wasm"), "."], {
-        cwd: join(SRC, "go"), env: { ...process.env, GOOS: "wasip1", GOARCH: "wasm", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+        cwd: join(SRC, "go"), env: { ...process.env, GOOS: "wasip1", GOARCH: "wasm", GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly" },
       });
     },
   },
