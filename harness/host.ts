@@ -8,7 +8,7 @@ import {
 import { encodePairs, decodePairs } from "./pairs.ts";
 import { HeaderMap, HeaderInput, toWire, fromWire } from "./header-map.ts";
 import { inspectModule, type AbiVersion } from "./module-info.ts";
-import { envoyImports, loadError } from "./envoy-imports.ts";
+import { envoyImports, loadError, allowedDuringStart } from "./envoy-imports.ts";
 import { wasiImports } from "./wasi.ts";
 
 export interface LogEntry { level: LogLevelName; message: string }
@@ -129,6 +129,13 @@ export interface LocalReply {
 /** A pointer from the module that lies outside its memory. */
 class MemoryFault extends Error {}
 
+/** A host call Envoy does not allow while the module starts: it traps the VM. */
+class RestrictedCallback extends Error {
+  constructor() {
+    super("restricted_callback");
+  }
+}
+
 export class WasmTrap extends Error {
   constructor(public readonly callback: string, public readonly cause: unknown, public readonly logs: LogEntry[]) {
     super(`the plugin trapped in ${callback}: ${cause instanceof Error ? cause.message : String(cause)}` +
@@ -204,6 +211,8 @@ export class ProxyWasmHost {
   private lastStatus: { code: number; message: Uint8Array } = { code: 0, message: new Uint8Array(0) };
   /** True only inside proxy_on_configure: Envoy gives the plugin configuration only then. */
   private configuring = false;
+  /** True while _initialize / main / _start run (Envoy restricts host calls then). */
+  private starting = false;
   private nextCas = 1;
   private nowNs: bigint;
   private lastTickNs: bigint;
@@ -248,11 +257,11 @@ export class ProxyWasmHost {
     const instance = await WebAssembly.instantiate(module, this.imports(info.abi!));
     this.exports = instance.exports as unknown as Exports;
     if (this.exports._initialize) {
-      this.call("_initialize");
-      if (typeof this.exports.main === "function") this.call("main", 0, 0);
-      else if (typeof this.exports.__main_void === "function") this.call("__main_void");
+      this.startUp("_initialize");
+      if (typeof this.exports.main === "function") this.startUp("main", 0, 0);
+      else if (typeof this.exports.__main_void === "function") this.startUp("__main_void");
     } else if (this.exports._start) {
-      this.call("_start");
+      this.startUp("_start");
     }
     this.call("proxy_on_context_create", ROOT_CONTEXT_ID, 0);
     // A module without on_vm_start or on_configure is started and configured (ContextBase::onStart/onConfigure).
@@ -268,6 +277,20 @@ export class ProxyWasmHost {
       }
     }
     return { ok: vmStarted && configured, vmStarted, configured, logs: [...this.logs] };
+  }
+
+  /** A WASI start function, run as Envoy runs it: most host calls trap; a trap refuses the module. */
+  private startUp(name: string, ...args: number[]): void {
+    this.starting = true;
+    try {
+      this.call(name, ...args);
+    } catch (err) {
+      if (!(err instanceof WasmTrap)) throw err;
+      const cause = err.cause instanceof RestrictedCallback ? "Uncaught Error: restricted_callback" : String((err.cause as Error)?.message ?? err.cause);
+      throw new WasmLoadError(`Function: ${name} failed: ${cause}`);
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** Opens an HTTP stream (a new context under the root). Per-stream properties override the host's. */
@@ -914,7 +937,9 @@ export class ProxyWasmHost {
     const guardedEnv: Record<string, (...a: any[]) => number | void> = {};
     for (const [name, fn] of Object.entries(env)) {
       if (!provided.has(`env.${name}`)) continue;
+      const allowedAtStart = allowedDuringStart("env", name);
       guardedEnv[name] = (...args: any[]) => {
+        if (host.starting && !allowedAtStart) throw new RestrictedCallback();
         try {
           // Sizes and pointers are u32 in the ABI; V8 hands them over as signed.
           return fn(...args.map((a) => (typeof a === "number" ? a >>> 0 : a)));
@@ -930,6 +955,13 @@ export class ProxyWasmHost {
       nowNs: () => host.nowNs,
       environment: () => Object.entries(host.options.environment ?? {}),
     });
+    for (const [name, fn] of Object.entries(wasi)) {
+      if (allowedDuringStart("wasi_snapshot_preview1", name)) continue;
+      wasi[name] = (...args: any[]) => {
+        if (host.starting) throw new RestrictedCallback();
+        return fn(...args);
+      };
+    }
     return { env: guardedEnv, wasi_snapshot_preview1: wasi, wasi_unstable: wasi };
   }
 

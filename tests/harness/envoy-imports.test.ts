@@ -21,11 +21,15 @@ const name = (s: string) => [...leb(s.length), ...Buffer.from(s)];
 const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
 const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 
-/** A module with the given function imports and exported (empty) functions, all of one type each. */
+/**
+ * A module with the given function imports and exported functions of type void -> void: empty, except
+ * _initialize, which calls the first import when it takes no parameters (and drops its result).
+ */
 function module(imports: Array<{ module: string; name: string; params: number[]; results: number[] }>, exports: string[]): Uint8Array {
   const types = [...imports.map((i) => [0x60, ...vec(i.params.map((p) => [p])), ...vec(i.results.map((r) => [r]))]), [0x60, 0, 0]];
   const voidType = types.length - 1;
-  const code = exports.map(() => [0, 0x0b]); // no locals, end
+  const callFirst = imports.length && imports[0].params.length === 0 ? [0x10, 0, ...(imports[0].results.length ? [0x1a] : [])] : [];
+  const code = exports.map((e) => [0, ...(e === "_initialize" ? callFirst : []), 0x0b]); // no locals, body, end
   return Uint8Array.from([
     0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, vec(types)),
@@ -78,5 +82,14 @@ describe("loading as Envoy loads", () => {
     const started = await host.start();
     assert.equal(host.abiVersion, "0.2.1");
     assert.equal(started.ok, true, "without proxy_on_vm_start and proxy_on_configure Envoy starts and configures the plugin");
+  });
+
+  it("traps a host call Envoy does not allow while the module starts, and refuses the module as Envoy does", async () => {
+    // Measured in Envoy 1.40: "Function: _initialize failed: Uncaught Error: restricted_callback".
+    const yielding = module([{ module: "wasi_snapshot_preview1", name: "sched_yield", params: [], results: [I32] }], ["_initialize", ...MARKER_AND_ALLOC]);
+    await assert.rejects(new ProxyWasmHost({ wasm: yielding }).start(),
+      (err: Error) => err instanceof WasmLoadError && err.message === "Function: _initialize failed: Uncaught Error: restricted_callback");
+    const polling = module([{ module: "wasi_snapshot_preview1", name: "args_sizes_get", params: [], results: [I32] }], ["_initialize", ...MARKER_AND_ALLOC]);
+    assert.equal(loadError(inspectModule(polling)), "Failed to load Wasm module due to an import type mismatch: wasi_snapshot_preview1.args_sizes_get, want: void -> i32, but host exports: i32 i32 -> i32");
   });
 });
