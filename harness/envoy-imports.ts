@@ -1,7 +1,8 @@
 // The functions Envoy 1.40's host registers for a module, with the types its V8 runtime links them by
 // (proxy-wasm-cpp-host src/wasm.cc registerCallbacks(), include/proxy-wasm/exports.h; every proxy-wasm Word is
 // an i32). A module importing anything else, or one of these with another type, is refused at load with the
-// messages of src/v8/v8.cc link(). Checked against Envoy 1.40 by tests/harness/envoy-imports.test.ts.
+// messages of src/v8/v8.cc link(). Checked against Envoy 1.40 by tests/sdk-plugins/c.test.ts (live) and
+// tests/harness/envoy-imports.test.ts.
 import type { AbiVersion, ModuleInfo, Signature } from "./module-info.ts";
 
 const i32s = (n: number, result = "i32"): Signature => `${n ? Array(n).fill("i32").join(" ") : "void"} -> ${result}`;

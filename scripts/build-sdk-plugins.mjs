@@ -82,9 +82,10 @@ const C_VARIANTS = {
   "c-abi010": ["-DABI=10"],
   "c-abi020": ["-DABI=20"],
   "c-abi021": ["-DABI=21"],
-  // For the load-refusal tests: an import Envoy does not provide, and no ABI marker at all.
+  // For the load-refusal tests: an import Envoy does not provide, no ABI marker, a forbidden call at start.
   "c-unknown-import": ["-DABI=21", "-DIMPORT_UNKNOWN"],
   "c-no-abi": ["-DABI=0"],
+  "c-restricted-start": ["-DABI=21", "-DCALL_AT_START"],
 };
 
 const SDKS = {

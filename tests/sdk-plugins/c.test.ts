@@ -57,6 +57,7 @@ describe("modules Envoy refuses are refused by the harness with Envoy's words", 
   const cases: Array<[string, string]> = [
     ["c-unknown-import", "Failed to load Wasm module due to a missing import: env.proxy_does_not_exist"],
     ["c-no-abi", "Missing or unknown Proxy-Wasm ABI version"],
+    ["c-restricted-start", "Function: _initialize failed: Uncaught Error: restricted_callback"],
   ];
   for (const [module, message] of cases) {
     it(module, async () => {

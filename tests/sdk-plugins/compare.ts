@@ -147,7 +147,7 @@ export async function envoyLoadError(wasm: string, up: Upstreams): Promise<strin
     await envoy.stop();
     return null;
   } catch (err) {
-    const m = /\[wasm\] \[[^\]]+\] (Failed to load Wasm module[^\n]*|Missing or unknown Proxy-Wasm ABI version|Wasm VM failed (?!Failed to)[^\n]*)/.exec((err as Error).message);
+    const m = /\[wasm\] \[[^\]]+\] (Failed to load Wasm module[^\n]*|Function: [^\n]*|Missing or unknown Proxy-Wasm ABI version|Wasm VM failed (?!Failed to)[^\n]*)/.exec((err as Error).message);
     if (!m) throw err;
     return m[1].replace(/^Wasm VM failed /, "");
   }
