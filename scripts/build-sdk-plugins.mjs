@@ -185,7 +185,7 @@ async function buildSdk(name) {
   for (const out of sdk.outputs) rmSync(join(OUT, `${out}.error`), { force: true });
   try {
     const toolchain = sdk.ensure();
-    const hash = hashOf([toolchain, JSON.stringify(C_VARIANTS), sdk.build.toString()], sourceFiles(join(SRC, name)));
+    const hash = hashOf([toolchain, sdk.build.toString(), name === "c" ? JSON.stringify(C_VARIANTS) : ""], sourceFiles(join(SRC, name)));
     const stamp = join(OUT, `${name}.hash`);
     const fresh = !force && existsSync(stamp) && readFileSync(stamp, "utf8") === hash && sdk.outputs.every((o) => existsSync(join(OUT, `${o}.wasm`)));
     if (fresh) return { name, state: "cached", ms: Date.now() - started };
