@@ -52,6 +52,12 @@ export class HeaderMap {
   get size(): number {
     return this.entries.length;
   }
+  /** Names and values in bytes, summed: what Envoy's proxy_get_header_map_size answers. */
+  get byteSize(): number {
+    let n = 0;
+    for (const [k, v] of this.entries) n += k.length + v.length;
+    return n;
+  }
 
   /** Test-facing views, decoded as UTF-8. */
   pairs(): Array<[string, string]> {

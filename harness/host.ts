@@ -1,12 +1,15 @@
-// A proxy-wasm ABI v0.2.1 host in TypeScript that runs a compiled plugin in Node's V8 with Envoy's semantics
-// (facts: proxy-wasm-cpp-host, Envoy's host). One ProxyWasmHost = one VM with one plugin (root context).
+// A proxy-wasm host in TypeScript that runs a compiled plugin in Node's V8 with the semantics of Envoy 1.40's host
+// (proxy-wasm-cpp-host and Envoy's source/extensions/common/wasm): ABI 0.1.0, 0.2.0 and 0.2.1, the imports that
+// host provides and nothing else, its WASI. One ProxyWasmHost = one VM with one plugin (root context).
 import { readFileSync } from "node:fs";
-import { randomFillSync } from "node:crypto";
 import {
   Status, LogLevel, BufferType, MapType, StreamType, MetricType, HeadersAction, BodyAction, LOG_LEVEL_NAMES, LogLevelName,
 } from "./abi.ts";
 import { encodePairs, decodePairs } from "./pairs.ts";
 import { HeaderMap, HeaderInput, toWire, fromWire } from "./header-map.ts";
+import { inspectModule, type AbiVersion } from "./module-info.ts";
+import { envoyImports, loadError, allowedDuringStart } from "./envoy-imports.ts";
+import { wasiImports } from "./wasi.ts";
 
 export interface LogEntry { level: LogLevelName; message: string }
 
@@ -47,6 +50,51 @@ export class SharedDataStore {
   }
 }
 
+/** A gRPC call (proxy_grpc_call) or stream (proxy_grpc_stream) the plugin opened, as the host recorded it. */
+export interface GrpcCallRecord {
+  /** Envoy's token: calls are 4n+1, streams 4n+2. */
+  token: number;
+  kind: "call" | "stream";
+  /** The `grpc_service` argument: a cluster name (or a serialized GrpcService). */
+  service: string;
+  serviceName: string;
+  method: string;
+  initialMetadata: Array<[string, string]>;
+  /** Messages the plugin sent: the request of a call; proxy_grpc_send's of a stream. */
+  messages: Uint8Array[];
+  timeoutMs: number;
+  /** The plugin half-closed the stream (proxy_grpc_send with end_of_stream, or proxy_grpc_close). */
+  endedByPlugin: boolean;
+  /** The plugin cancelled it (proxy_grpc_cancel). */
+  cancelled: boolean;
+  /** The host delivered proxy_on_grpc_close, or the call is otherwise over. */
+  finished: boolean;
+}
+
+/**
+ * The answer to a gRPC call or stream, delivered in this order: initial metadata, each message, trailing
+ * metadata, close with status (0 = OK). A unary call that succeeds gets its one message and no close, as in Envoy.
+ */
+export interface GrpcResponse {
+  initialMetadata?: HeaderInput;
+  messages?: Array<string | Uint8Array>;
+  trailingMetadata?: HeaderInput;
+  /** gRPC status code; a call with a non-zero status (or no message) is closed with it. */
+  status?: number;
+  statusMessage?: string;
+}
+
+/** Decides the answer of a gRPC call as it is made; undefined leaves it for respondToGrpc / the grpc* methods. */
+export type GrpcHandler = (call: GrpcCallRecord) => GrpcResponse | undefined | Promise<GrpcResponse>;
+
+/** Envoy refused to load the module: the message is Envoy's own (e.g. a missing import). */
+export class WasmLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WasmLoadError";
+  }
+}
+
 export interface HostOptions {
   /** Path to, or bytes of, the compiled module. */
   wasm: string | Uint8Array;
@@ -75,6 +123,11 @@ export interface HostOptions {
   nowMs?: number;
   /** Shared data to use (default: a store of this host's own); give several hosts one store to share it. */
   sharedStore?: SharedDataStore;
+  /** The VM's vm_id (Envoy's `vm_config.vm_id`): property plugin_vm_id, shared queue resolution. */
+  vmId?: string;
+  /** Environment variables the VM sees through WASI environ_get (Envoy's `vm_config.environment_variables`). */
+  environment?: Record<string, string>;
+  onGrpcCall?: GrpcHandler;
 }
 
 export interface StartResult { ok: boolean; vmStarted: boolean; configured: boolean; logs: LogEntry[] }
@@ -86,6 +139,16 @@ export interface LocalReply {
   bodyBytes: Uint8Array;
   headers: Array<[string, string]>;
   grpcStatus: number;
+}
+
+/** A pointer from the module that lies outside its memory. */
+class MemoryFault extends Error {}
+
+/** A host call Envoy does not allow while the module starts: it traps the VM. */
+class RestrictedCallback extends Error {
+  constructor() {
+    super("restricted_callback");
+  }
 }
 
 export class WasmTrap extends Error {
@@ -134,21 +197,39 @@ export function encodeProperty(v: PropertyValue): Uint8Array | undefined {
 export class ProxyWasmHost {
   readonly logs: LogEntry[] = [];
   readonly httpCalls: HttpCallRecord[] = [];
+  readonly grpcCalls: GrpcCallRecord[] = [];
   readonly sharedStore: SharedDataStore;
   /** The shared data as the plugin sees it (key -> value and CAS version). */
   readonly sharedData: Map<string, { value: Uint8Array; cas: number }>;
+  /** Shared queues by name, as proxy_register_shared_queue made them. */
+  readonly sharedQueues = new Map<string, { token: number; items: Uint8Array[] }>();
   tickPeriodMs = 0;
   trapped: WasmTrap | null = null;
+  /** The ABI version the module declares (known after start()). */
+  abiVersion: AbiVersion | null = null;
 
   private exports!: Exports;
   readonly options: HostOptions;
   private readonly pluginConfig: Uint8Array;
   private readonly vmConfig: Uint8Array;
-  private readonly metricsById = new Map<number, { name: string; type: MetricType; value: bigint }>();
-  private readonly metricIds = new Map<string, number>();
+  /** Envoy numbers metrics by type (counters 4n, gauges 4n+1, histograms 4n+2); several ids may name one stat. */
+  private readonly metricsById = new Map<number, { name: string; type: MetricType }>();
+  private readonly metricValues = new Map<string, { type: MetricType; value: bigint }>();
+  private readonly nextMetricId = [MetricType.Counter, MetricType.Gauge, MetricType.Histogram];
   private readonly streams = new Map<number, HttpStream>();
   private nextContextId = ROOT_CONTEXT_ID + 1;
-  private nextCallToken = 1;
+  /** Envoy's callout tokens: HTTP calls 4n, gRPC calls 4n+1, gRPC streams 4n+2. */
+  private nextHttpToken = 0;
+  private nextGrpcCallToken = 1;
+  private nextGrpcStreamToken = 2;
+  /** Only inside a gRPC callback: its metadata or message. */
+  private grpcDelivery: { initial?: HeaderMap; trailing?: HeaderMap; message?: Uint8Array } | null = null;
+  /** Set by the last gRPC close: what proxy_get_status reports. */
+  private lastStatus: { code: number; message: Uint8Array } = { code: 0, message: new Uint8Array(0) };
+  /** True only inside proxy_on_configure: Envoy gives the plugin configuration only then. */
+  private configuring = false;
+  /** True while _initialize / main / _start run (Envoy restricts host calls then). */
+  private starting = false;
   private nowNs: bigint;
   private lastTickNs: bigint;
   /** The context host calls act on: the callback's own, or one chosen by proxy_set_effective_context. */
@@ -174,23 +255,60 @@ export class ProxyWasmHost {
   }
 
   /** Instantiates the module, runs _initialize, creates the root context, then on_vm_start and on_configure. */
+  /**
+   * Loads the module as Envoy does, or throws WasmLoadError with Envoy's message (unknown ABI version, an import
+   * Envoy does not provide or provides with another type, no allocator). Then, as Envoy: _initialize and main
+   * (or __main_void) for a WASI reactor, else _start; the root context; on_vm_start and on_configure.
+   */
   async start(): Promise<StartResult> {
     const bytes = typeof this.options.wasm === "string" ? readFileSync(this.options.wasm) : this.options.wasm;
+    let info;
+    try {
+      info = inspectModule(bytes);
+    } catch (err) {
+      throw new WasmLoadError((err as Error).message);
+    }
+    const refused = loadError(info);
+    if (refused) throw new WasmLoadError(refused);
+    this.abiVersion = info.abi;
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    const instance = await WebAssembly.instantiate(module, this.imports());
+    const instance = await WebAssembly.instantiate(module, this.imports(info.abi!));
     this.exports = instance.exports as unknown as Exports;
-    if (typeof this.exports.malloc !== "function" && typeof this.exports.proxy_on_memory_allocate !== "function") {
-      throw new Error("the module exports no allocator (malloc or proxy_on_memory_allocate)");
+    if (this.exports._initialize) {
+      this.startUp("_initialize");
+      if (typeof this.exports.main === "function") this.startUp("main", 0, 0);
+      else if (typeof this.exports.__main_void === "function") this.startUp("__main_void");
+    } else if (this.exports._start) {
+      this.startUp("_start");
     }
-    if (typeof this.exports.proxy_abi_version_0_2_1 !== "function") {
-      throw new Error("the module does not export proxy_abi_version_0_2_1");
-    }
-    if (this.exports._initialize) this.call("_initialize");
-    else if (this.exports._start) this.call("_start");
     this.call("proxy_on_context_create", ROOT_CONTEXT_ID, 0);
-    const vmStarted = this.call("proxy_on_vm_start", ROOT_CONTEXT_ID, this.vmConfig.length) !== 0;
-    const configured = vmStarted && this.call("proxy_on_configure", ROOT_CONTEXT_ID, this.pluginConfig.length) !== 0;
+    // A module without on_vm_start or on_configure is started and configured (ContextBase::onStart/onConfigure).
+    const exported = (name: string) => typeof this.exports[name] === "function";
+    const vmStarted = !exported("proxy_on_vm_start") || this.call("proxy_on_vm_start", ROOT_CONTEXT_ID, this.vmConfig.length) !== 0;
+    let configured = false;
+    if (vmStarted) {
+      this.configuring = true;
+      try {
+        configured = !exported("proxy_on_configure") || this.call("proxy_on_configure", ROOT_CONTEXT_ID, this.pluginConfig.length) !== 0;
+      } finally {
+        this.configuring = false;
+      }
+    }
     return { ok: vmStarted && configured, vmStarted, configured, logs: [...this.logs] };
+  }
+
+  /** A WASI start function, run as Envoy runs it: most host calls trap; a trap refuses the module. */
+  private startUp(name: string, ...args: number[]): void {
+    this.starting = true;
+    try {
+      this.call(name, ...args);
+    } catch (err) {
+      if (!(err instanceof WasmTrap)) throw err;
+      const cause = err.cause instanceof RestrictedCallback ? "Uncaught Error: restricted_callback" : String((err.cause as Error)?.message ?? err.cause);
+      throw new WasmLoadError(`Function: ${name} failed: ${cause}`);
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** Opens an HTTP stream (a new context under the root). Per-stream properties override the host's. */
@@ -246,6 +364,72 @@ export class ProxyWasmHost {
     }
   }
 
+  /**
+   * Answers a gRPC call or stream in Envoy's order: initial metadata, messages, trailing metadata, then close.
+   * A unary call that succeeds with a message is finished by that message (Envoy does not close it).
+   */
+  respondToGrpc(token: number, response: GrpcResponse): void {
+    const call = this.grpcCall(token);
+    if (response.initialMetadata !== undefined) this.grpcReceiveInitialMetadata(token, response.initialMetadata);
+    for (const message of response.messages ?? []) {
+      this.grpcReceive(token, message);
+      if (call.finished) return;
+    }
+    if (response.trailingMetadata !== undefined) this.grpcReceiveTrailingMetadata(token, response.trailingMetadata);
+    if (!call.finished) this.grpcClose(token, response.status ?? 0, response.statusMessage ?? "");
+  }
+
+  /** Delivers proxy_on_grpc_receive_initial_metadata (map type 4 readable inside it). */
+  grpcReceiveInitialMetadata(token: number, metadata: HeaderInput): void {
+    this.grpcCall(token);
+    const map = HeaderMap.from(metadata);
+    this.deliverGrpc({ initial: map }, "proxy_on_grpc_receive_initial_metadata", token, map.size);
+  }
+
+  /** Delivers one message through proxy_on_grpc_receive (buffer type 5 inside it). */
+  grpcReceive(token: number, message: string | Uint8Array): void {
+    const call = this.grpcCall(token);
+    const bytes = toBytes(message);
+    this.deliverGrpc({ message: bytes }, "proxy_on_grpc_receive", token, bytes.length);
+    if (call.kind === "call") call.finished = true;
+  }
+
+  /** Delivers proxy_on_grpc_receive_trailing_metadata (map type 5 readable inside it). */
+  grpcReceiveTrailingMetadata(token: number, metadata: HeaderInput): void {
+    this.grpcCall(token);
+    const map = HeaderMap.from(metadata);
+    this.deliverGrpc({ trailing: map }, "proxy_on_grpc_receive_trailing_metadata", token, map.size);
+  }
+
+  /** Closes the call or stream: proxy_on_grpc_close with the status; proxy_get_status reports it afterwards. */
+  grpcClose(token: number, status: number, message = ""): void {
+    const call = this.grpcCall(token);
+    call.finished = true;
+    const bytes = utf8Encoder.encode(message);
+    this.lastStatus = { code: status, message: bytes };
+    this.deliverGrpc({ message: bytes }, "proxy_on_grpc_close", token, status);
+  }
+
+  pendingGrpcCalls(): GrpcCallRecord[] {
+    return this.grpcCalls.filter((c) => !c.finished && !c.cancelled);
+  }
+
+  private grpcCall(token: number): GrpcCallRecord {
+    const call = this.grpcCalls.find((c) => c.token === token);
+    if (!call) throw new Error(`no gRPC call with token ${token}`);
+    if (call.finished || call.cancelled) throw new Error(`gRPC call ${token} is already over`);
+    return call;
+  }
+
+  private deliverGrpc(delivery: NonNullable<ProxyWasmHost["grpcDelivery"]>, callback: string, token: number, arg: number): void {
+    this.grpcDelivery = delivery;
+    try {
+      this.call(callback, ROOT_CONTEXT_ID, token, arg);
+    } finally {
+      this.grpcDelivery = null;
+    }
+  }
+
   /** Resolves once every call-out answer and resumed body delivery started so far has been delivered. */
   async idle(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
@@ -264,13 +448,13 @@ export class ProxyWasmHost {
 
   /** A metric's value as Envoy's /stats would show it (undefined when never defined). */
   metric(name: string): number | undefined {
-    const id = this.metricIds.get(name);
-    return id === undefined ? undefined : Number(this.metricsById.get(id)!.value);
+    const m = this.metricValues.get(name);
+    return m === undefined ? undefined : Number(m.value);
   }
 
   metrics(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const { name, value } of this.metricsById.values()) out[name] = Number(value);
+    for (const [name, { value }] of this.metricValues) out[name] = Number(value);
     return out;
   }
 
@@ -336,21 +520,29 @@ export class ProxyWasmHost {
     this.memCache = new Uint8Array(this.exports.memory.buffer);
     this.viewCache = new DataView(this.exports.memory.buffer);
   }
+  /** Envoy answers InvalidMemoryAccess for a pointer outside the module's memory; the guard turns this into it. */
+  private checkMemory(ptr: number, len: number): void {
+    if (ptr < 0 || len < 0 || ptr + len > this.mem.byteLength) throw new MemoryFault();
+  }
   private read(ptr: number, len: number): Uint8Array {
+    this.checkMemory(ptr, len);
     return this.mem.slice(ptr, ptr + len);
   }
   private readString(ptr: number, len: number): string {
+    this.checkMemory(ptr, len);
     return utf8Decoder.decode(this.mem.subarray(ptr, ptr + len));
   }
   private readLatin1(ptr: number, len: number): string {
+    this.checkMemory(ptr, len);
     const mem = this.mem;
     if (len <= 256) return String.fromCharCode.apply(null, mem.subarray(ptr, ptr + len) as unknown as number[]);
     return Buffer.from(mem.subarray(ptr, ptr + len)).toString("latin1");
   }
   /** As give(), for a wire string (one char per byte), written straight into module memory. */
   private giveLatin1(value: string, retPtr: number, retSize: number): Status {
-    const alloc = (this.exports.malloc ?? this.exports.proxy_on_memory_allocate)!;
-    const ptr = value.length === 0 ? 0 : alloc(value.length);
+    this.checkMemory(retPtr, 4);
+    this.checkMemory(retSize, 4);
+    const ptr = value.length === 0 ? 0 : this.alloc(value.length);
     const mem = this.mem;
     for (let i = 0; i < value.length; i++) mem[ptr + i] = value.charCodeAt(i);
     const view = this.view;
@@ -360,22 +552,44 @@ export class ProxyWasmHost {
   }
   /** Copies bytes into module memory through its allocator and reports pointer and size in the result slots. */
   private give(bytes: Uint8Array, retPtr: number, retSize: number): Status {
-    const alloc = (this.exports.malloc ?? this.exports.proxy_on_memory_allocate)!;
-    const ptr = bytes.length === 0 ? 0 : alloc(bytes.length);
+    this.checkMemory(retPtr, 4);
+    this.checkMemory(retSize, 4);
+    const ptr = bytes.length === 0 ? 0 : this.alloc(bytes.length);
     if (bytes.length) this.mem.set(bytes, ptr);
     this.view.setUint32(retPtr, ptr, true);
     this.view.setUint32(retSize, bytes.length, true);
     return Status.Ok;
   }
 
+  /** The module's allocator, malloc preferred (Envoy's getFunctions()); a null or bad pointer is a memory fault. */
+  private alloc(size: number): number {
+    const fn = (this.exports.malloc ?? this.exports.proxy_on_memory_allocate)!;
+    const ptr = (fn(size) as number) >>> 0;
+    if (ptr === 0) throw new MemoryFault();
+    this.checkMemory(ptr, size);
+    return ptr;
+  }
+  private setU32(ptr: number, value: number): void {
+    this.checkMemory(ptr, 4);
+    this.view.setUint32(ptr, value, true);
+  }
+
   private stream(): HttpStream | undefined {
     return this.streams.get(this.effectiveContext);
   }
 
+  /** The map a header call may read (Envoy's getConstMap): call-out response and gRPC metadata included. */
   private headerMap(type: MapType): HeaderMap | undefined {
     if (type === MapType.HttpCallResponseHeaders) return this.callResponse?.headers;
     if (type === MapType.HttpCallResponseTrailers) return this.callResponse?.trailers;
+    if (type === MapType.GrpcInitialMetadata) return this.grpcDelivery?.initial;
+    if (type === MapType.GrpcTrailingMetadata) return this.grpcDelivery?.trailing;
     return this.stream()?.map(type);
+  }
+
+  /** The map a header call may change or size (Envoy's getMap): only the stream's own headers and trailers. */
+  private mutableHeaderMap(type: MapType): HeaderMap | undefined {
+    return type <= MapType.ResponseTrailers ? this.stream()?.map(type) : undefined;
   }
 
   private property(path: string): Uint8Array | undefined {
@@ -389,7 +603,7 @@ export class ProxyWasmHost {
     switch (dotted) {
       case "plugin_root_id": return utf8Encoder.encode(this.options.rootId ?? "");
       case "plugin_name": return utf8Encoder.encode(this.options.rootId ?? "");
-      case "plugin_vm_id": return utf8Encoder.encode("");
+      case "plugin_vm_id": return utf8Encoder.encode(this.options.vmId ?? "");
       case "node.id": return utf8Encoder.encode("waymark-harness");
     }
     return undefined;
@@ -399,19 +613,57 @@ export class ProxyWasmHost {
     this.logs.push({ level: LOG_LEVEL_NAMES[level] ?? "info", message });
   }
 
-  private imports(): WebAssembly.Imports {
+  private queueByToken(token: number): { token: number; items: Uint8Array[] } | undefined {
+    for (const q of this.sharedQueues.values()) if (q.token === token) return q;
+    return undefined;
+  }
+
+  private pairsToStrings(pairs: Array<[Uint8Array, Uint8Array]>): Array<[string, string]> {
+    return pairs.map(([k, v]) => [utf8Decoder.decode(k), utf8Decoder.decode(v)]);
+  }
+
+  /** Records a gRPC call or stream; Envoy refuses a cluster it does not know with ParseFailure. */
+  private openGrpc(kind: "call" | "stream", a: number[], message: Uint8Array | null, timeout: number, retToken: number): number {
+    const [sptr, slen, nptr, nlen, mptr, mlen, mdptr, mdlen] = a;
+    const service = this.readString(sptr, slen);
+    const metadata = decodePairs(this.read(mdptr, mdlen)) ?? [];
+    if (this.options.clusters && !this.options.clusters.includes(service)) return Status.ParseFailure;
+    this.checkMemory(retToken, 4);
+    const token = kind === "call" ? (this.nextGrpcCallToken += 4) : (this.nextGrpcStreamToken += 4);
+    const call: GrpcCallRecord = {
+      token, kind, service, serviceName: this.readString(nptr, nlen), method: this.readString(mptr, mlen),
+      initialMetadata: this.pairsToStrings(metadata), messages: message ? [message] : [], timeoutMs: timeout,
+      endedByPlugin: kind === "call", cancelled: false, finished: false,
+    };
+    this.grpcCalls.push(call);
+    this.setU32(retToken, token);
+    const answer = this.options.onGrpcCall?.(call);
+    if (answer !== undefined) this.settle(Promise.resolve(answer).then((r) => this.respondToGrpc(token, r)));
+    return Status.Ok;
+  }
+
+  /** The functions Envoy provides to a module of this ABI version, and only those. */
+  private imports(abi: AbiVersion): WebAssembly.Imports {
     const host = this;
     const logLevel = LOG_LEVEL_NAMES.indexOf(this.options.logLevel ?? "trace");
-    const env = {
+    const continueType = (type: number): number => {
+      if (type > StreamType.Upstream) return Status.BadArgument;
+      const stream = host.stream();
+      if (!stream) return Status.NotFound;
+      return stream.resume(type);
+    };
+    const env: Record<string, (...a: any[]) => number | void> = {
       proxy_log(level: number, ptr: number, len: number): number {
+        if (level > LogLevel.Critical) return Status.BadArgument;
         host.log(level, host.readString(ptr, len));
         return Status.Ok;
       },
       proxy_get_log_level(ret: number): number {
-        host.view.setUint32(ret, logLevel, true);
+        host.setU32(ret, logLevel);
         return Status.Ok;
       },
       proxy_get_current_time_nanoseconds(ret: number): number {
+        host.checkMemory(ret, 8);
         host.view.setBigUint64(ret, host.nowNs, true);
         return Status.Ok;
       },
@@ -428,95 +680,114 @@ export class ProxyWasmHost {
       proxy_done(): number {
         return Status.Ok;
       },
+      // ABI 0.1.0: the plugin configuration while on_configure runs, the VM configuration otherwise.
+      proxy_get_configuration(retPtr: number, retSize: number): number {
+        return host.give(host.configuring ? host.pluginConfig : host.vmConfig, retPtr, retSize);
+      },
+      proxy_get_status(retCode: number, retPtr: number, retSize: number): number {
+        host.setU32(retCode, host.lastStatus.code);
+        return host.give(host.lastStatus.message, retPtr, retSize);
+      },
       proxy_get_buffer_bytes(type: number, start: number, max: number, retPtr: number, retSize: number): number {
-        start >>>= 0; // sizes are u32 in the ABI; V8 hands them over as signed
-        max >>>= 0;
+        if (type > BufferType.ForeignFunctionArguments) return Status.BadArgument;
         const buf = host.buffer(type);
         if (buf === undefined) return Status.NotFound;
         if (start > buf.length) return Status.BadArgument;
         return host.give(buf.subarray(start, Math.min(buf.length, start + max)), retPtr, retSize);
       },
       proxy_get_buffer_status(type: number, retSize: number, retFlags: number): number {
+        if (type > BufferType.ForeignFunctionArguments) return Status.BadArgument;
         const buf = host.buffer(type);
         if (buf === undefined) return Status.NotFound;
-        host.view.setUint32(retSize, buf.length, true);
-        host.view.setUint32(retFlags, 0, true);
+        host.setU32(retSize, buf.length);
+        host.setU32(retFlags, 0);
         return Status.Ok;
       },
       proxy_set_buffer_bytes(type: number, start: number, size: number, ptr: number, len: number): number {
+        if (type > BufferType.ForeignFunctionArguments) return Status.BadArgument;
         const stream = host.stream();
         if (!stream || (type !== BufferType.HttpRequestBody && type !== BufferType.HttpResponseBody)) return Status.NotFound;
-        return stream.writeBody(type, start >>> 0, size >>> 0, host.read(ptr, len));
+        return stream.writeBody(type, start, size, host.read(ptr, len));
       },
       proxy_get_header_map_pairs(type: number, retPtr: number, retSize: number): number {
-        const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        const pairs = map.wirePairs().map(([k, v]) => [Buffer.from(k, "latin1"), Buffer.from(v, "latin1")] as const);
-        return host.give(encodePairs(pairs), retPtr, retSize);
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const pairs = (host.headerMap(type)?.wirePairs() ?? []).map(([k, v]) => [Buffer.from(k, "latin1"), Buffer.from(v, "latin1")] as const);
+        return host.give(pairs.length ? encodePairs(pairs) : new Uint8Array(0), retPtr, retSize);
       },
       proxy_set_header_map_pairs(type: number, ptr: number, len: number): number {
-        const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        const pairs = decodePairs(host.read(ptr, len));
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const data = host.read(ptr, len);
+        const map = host.mutableHeaderMap(type);
+        if (!map) return Status.BadArgument;
+        const pairs = decodePairs(data);
         if (!pairs) return Status.BadArgument;
         map.setAll(pairs.map(([k, v]) => [Buffer.from(k).toString("latin1"), Buffer.from(v).toString("latin1")]));
         return Status.Ok;
       },
       proxy_get_header_map_value(type: number, kptr: number, klen: number, retPtr: number, retSize: number): number {
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const key = host.readLatin1(kptr, klen);
         const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        const value = map.get(host.readLatin1(kptr, klen));
-        if (value === undefined) return Status.NotFound;
+        if (!map) return Status.BadArgument;
+        const value = map.get(key);
+        // ABI 0.1.0 answers an absent header with an empty value.
+        if (value === undefined) return abi === "0.1.0" ? host.giveLatin1("", retPtr, retSize) : Status.NotFound;
         return host.giveLatin1(value, retPtr, retSize);
       },
       proxy_add_header_map_value(type: number, kptr: number, klen: number, vptr: number, vlen: number): number {
-        const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        map.add(host.readLatin1(kptr, klen), host.readLatin1(vptr, vlen));
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const [key, value] = [host.readLatin1(kptr, klen), host.readLatin1(vptr, vlen)];
+        const map = host.mutableHeaderMap(type);
+        if (!map) return Status.BadArgument;
+        map.add(key, value);
         return Status.Ok;
       },
       proxy_replace_header_map_value(type: number, kptr: number, klen: number, vptr: number, vlen: number): number {
-        const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        map.replace(host.readLatin1(kptr, klen), host.readLatin1(vptr, vlen));
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const [key, value] = [host.readLatin1(kptr, klen), host.readLatin1(vptr, vlen)];
+        const map = host.mutableHeaderMap(type);
+        if (!map) return Status.BadArgument;
+        map.replace(key, value);
         return Status.Ok;
       },
       proxy_remove_header_map_value(type: number, kptr: number, klen: number): number {
-        const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        map.remove(host.readLatin1(kptr, klen));
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const key = host.readLatin1(kptr, klen);
+        const map = host.mutableHeaderMap(type);
+        if (!map) return Status.BadArgument;
+        map.remove(key);
         return Status.Ok;
       },
+      // Envoy answers the map's byte size (names and values), not its number of entries.
       proxy_get_header_map_size(type: number, ret: number): number {
-        const map = host.headerMap(type);
-        if (!map) return Status.NotFound;
-        host.view.setUint32(ret, map.size, true);
+        if (type > MapType.HttpCallResponseTrailers) return Status.BadArgument;
+        const map = host.mutableHeaderMap(type);
+        if (!map) return Status.BadArgument;
+        host.setU32(ret, map.byteSize);
         return Status.Ok;
       },
-      proxy_continue_stream(type: number): number {
-        const stream = host.stream();
-        if (!stream) return Status.NotFound;
-        return stream.resume(type);
-      },
+      proxy_continue_stream: continueType,
+      proxy_continue_request: () => continueType(StreamType.HttpRequest),
+      proxy_continue_response: () => continueType(StreamType.HttpResponse),
+      proxy_clear_route_cache: () => Status.Ok,
       proxy_close_stream(type: number): number {
+        if (type > StreamType.Upstream) return Status.BadArgument;
         const stream = host.stream();
         if (!stream) return Status.NotFound;
         stream.closedByPlugin = true;
         return Status.Ok;
       },
-      proxy_get_status(): number {
-        return Status.Unimplemented;
-      },
       proxy_send_local_response(code: number, dptr: number, dlen: number, bptr: number, blen: number, hptr: number, hlen: number, grpc: number): number {
+        const details = host.readString(dptr, dlen);
+        const bodyBytes = host.read(bptr, blen);
+        const pairs = decodePairs(host.read(hptr, hlen));
         const stream = host.stream();
         if (!stream) return Status.NotFound;
-        const pairs = decodePairs(host.read(hptr, hlen));
         if (!pairs) return Status.BadArgument;
-        const bodyBytes = host.read(bptr, blen);
         host.localReplyPending = true;
         stream.localReply = {
           status: code,
-          details: host.readString(dptr, dlen),
+          details,
           body: utf8Decoder.decode(bodyBytes),
           bodyBytes,
           headers: pairs.map(([k, v]) => [utf8Decoder.decode(k).toLowerCase(), utf8Decoder.decode(v)]),
@@ -527,51 +798,114 @@ export class ProxyWasmHost {
       proxy_http_call(uptr: number, ulen: number, hptr: number, hlen: number, bptr: number, blen: number,
         tptr: number, tlen: number, timeout: number, retToken: number): number {
         const cluster = host.readString(uptr, ulen);
-        const headers = decodePairs(host.read(hptr, hlen));
-        const trailers = decodePairs(host.read(tptr, tlen));
-        if (!headers || !trailers) return Status.BadArgument;
+        const body = host.read(bptr, blen);
+        const headers = decodePairs(host.read(hptr, hlen)) ?? [];
+        const trailers = decodePairs(host.read(tptr, tlen)) ?? [];
+        host.setU32(retToken, 0);
+        if ((timeout | 0) < 0) return Status.BadArgument;
         if (host.options.clusters && !host.options.clusters.includes(cluster)) return Status.BadArgument;
-        const h = headers.map(([k, v]) => [utf8Decoder.decode(k), utf8Decoder.decode(v)] as [string, string]);
+        const h = host.pairsToStrings(headers);
         for (const required of [":method", ":path", ":authority"]) {
           if (!h.some(([k]) => k === required)) return Status.BadArgument;
         }
         const call: HttpCallRecord = {
-          token: host.nextCallToken++, cluster, headers: h, body: host.read(bptr, blen),
-          trailers: trailers.map(([k, v]) => [utf8Decoder.decode(k), utf8Decoder.decode(v)]), timeoutMs: timeout, answered: false,
+          token: (host.nextHttpToken += 4), cluster, headers: h, body,
+          trailers: host.pairsToStrings(trailers), timeoutMs: timeout, answered: false,
         };
         host.httpCalls.push(call);
-        host.view.setUint32(retToken, call.token, true);
+        host.setU32(retToken, call.token);
         const answer = host.options.onHttpCall?.(call);
         if (answer !== undefined) host.settle(Promise.resolve(answer).then((a) => host.respondToCall(call.token, a)));
+        return Status.Ok;
+      },
+      proxy_grpc_call(sp: number, sl: number, np: number, nl: number, mp: number, ml: number, mdp: number, mdl: number,
+        msgp: number, msgl: number, timeout: number, retToken: number): number {
+        return host.openGrpc("call", [sp, sl, np, nl, mp, ml, mdp, mdl], host.read(msgp, msgl), timeout, retToken);
+      },
+      proxy_grpc_stream(sp: number, sl: number, np: number, nl: number, mp: number, ml: number, mdp: number, mdl: number, retToken: number): number {
+        return host.openGrpc("stream", [sp, sl, np, nl, mp, ml, mdp, mdl], null, 0, retToken);
+      },
+      proxy_grpc_send(token: number, ptr: number, len: number, endStream: number): number {
+        const message = host.read(ptr, len);
+        const call = host.grpcCalls.find((c) => c.token === token && c.kind === "stream" && !c.finished && !c.cancelled);
+        if (!call) return Status.BadArgument;
+        call.messages.push(message);
+        if (endStream) call.endedByPlugin = true;
+        return Status.Ok;
+      },
+      proxy_grpc_cancel(token: number): number {
+        const call = host.grpcCalls.find((c) => c.token === token && !c.finished && !c.cancelled);
+        if (!call) return Status.NotFound;
+        call.cancelled = true;
+        return Status.Ok;
+      },
+      proxy_grpc_close(token: number): number {
+        const call = host.grpcCalls.find((c) => c.token === token && !c.finished && !c.cancelled);
+        if (!call) return Status.NotFound;
+        if (call.kind === "stream") call.endedByPlugin = true;
+        else call.cancelled = true;
         return Status.Ok;
       },
       proxy_get_shared_data(kptr: number, klen: number, retPtr: number, retSize: number, retCas: number): number {
         const entry = host.sharedData.get(host.readString(kptr, klen));
         if (!entry) return Status.NotFound;
-        host.view.setUint32(retCas, entry.cas, true);
-        return host.give(entry.value, retPtr, retSize);
+        const status = host.give(entry.value, retPtr, retSize);
+        host.setU32(retCas, entry.cas);
+        return status;
       },
       proxy_set_shared_data(kptr: number, klen: number, vptr: number, vlen: number, cas: number): number {
         const key = host.readString(kptr, klen);
+        const value = host.read(vptr, vlen);
         const entry = host.sharedData.get(key);
         if (cas !== 0 && entry && entry.cas !== cas) return Status.CasMismatch;
-        host.sharedData.set(key, { value: host.read(vptr, vlen), cas: host.sharedStore.takeCas() });
+        host.sharedData.set(key, { value, cas: host.sharedStore.takeCas() });
         return Status.Ok;
+      },
+      // Queues are the VM's (vm_id); registering a name again gives the same token.
+      proxy_register_shared_queue(nptr: number, nlen: number, retToken: number): number {
+        const name = host.readString(nptr, nlen);
+        let queue = host.sharedQueues.get(name);
+        if (!queue) {
+          queue = { token: host.sharedQueues.size + 1, items: [] };
+          host.sharedQueues.set(name, queue);
+        }
+        host.setU32(retToken, queue.token);
+        return Status.Ok;
+      },
+      proxy_resolve_shared_queue(vptr: number, vlen: number, nptr: number, nlen: number, retToken: number): number {
+        const vmId = host.readString(vptr, vlen);
+        const queue = host.sharedQueues.get(host.readString(nptr, nlen));
+        if (!queue || (vmId !== "" && vmId !== (host.options.vmId ?? ""))) return Status.NotFound;
+        host.setU32(retToken, queue.token);
+        return Status.Ok;
+      },
+      proxy_enqueue_shared_queue(token: number, ptr: number, len: number): number {
+        const data = host.read(ptr, len);
+        const queue = host.queueByToken(token);
+        if (!queue) return Status.NotFound;
+        queue.items.push(data);
+        // Envoy posts proxy_on_queue_ready to the registering root context: it runs after the current callback.
+        host.settle(Promise.resolve().then(() => host.call("proxy_on_queue_ready", ROOT_CONTEXT_ID, token)));
+        return Status.Ok;
+      },
+      proxy_dequeue_shared_queue(token: number, retPtr: number, retSize: number): number {
+        const queue = host.queueByToken(token);
+        if (!queue) return Status.NotFound;
+        const item = queue.items.shift();
+        if (item === undefined) return Status.Empty;
+        return host.give(item, retPtr, retSize);
       },
       proxy_define_metric(type: number, nptr: number, nlen: number, retId: number): number {
         if (type > MetricType.Histogram) return Status.BadArgument;
         const name = host.readString(nptr, nlen);
-        let id = host.metricIds.get(name);
-        if (id === undefined) {
-          id = host.metricIds.size + 1;
-          host.metricIds.set(name, id);
-          host.metricsById.set(id, { name, type, value: 0n });
-        }
-        host.view.setUint32(retId, id, true);
+        const id = (host.nextMetricId[type] += 4);
+        host.metricsById.set(id, { name, type });
+        if (!host.metricValues.has(name)) host.metricValues.set(name, { type, value: 0n });
+        host.setU32(retId, id);
         return Status.Ok;
       },
       proxy_increment_metric(id: number, offset: bigint): number {
-        const m = host.metricsById.get(id);
+        const m = host.metricById(id);
         if (!m) return Status.NotFound;
         if (m.type === MetricType.Histogram) return Status.BadArgument;
         if (m.type === MetricType.Counter && offset < 0n) return Status.BadArgument;
@@ -579,16 +913,17 @@ export class ProxyWasmHost {
         return Status.Ok;
       },
       proxy_record_metric(id: number, value: bigint): number {
-        const m = host.metricsById.get(id);
+        const m = host.metricById(id);
         if (!m) return Status.NotFound;
         if (m.type === MetricType.Counter) return Status.BadArgument;
         m.value = BigInt.asUintN(64, value);
         return Status.Ok;
       },
       proxy_get_metric(id: number, ret: number): number {
-        const m = host.metricsById.get(id);
+        const m = host.metricById(id);
         if (!m) return Status.NotFound;
         if (m.type === MetricType.Histogram) return Status.BadArgument;
+        host.checkMemory(ret, 8);
         host.view.setBigUint64(ret, BigInt.asUintN(64, m.value), true);
         return Status.Ok;
       },
@@ -598,65 +933,67 @@ export class ProxyWasmHost {
         return host.give(value, retPtr, retSize);
       },
       proxy_set_property(pptr: number, plen: number, vptr: number, vlen: number): number {
+        const [path, value] = [host.readString(pptr, plen), host.read(vptr, vlen)];
         const stream = host.stream();
         if (!stream) return Status.NotFound;
-        stream.setProperty(host.readString(pptr, plen), host.read(vptr, vlen));
+        stream.setProperty(path, value);
         return Status.Ok;
       },
       proxy_call_foreign_function(nptr: number, nlen: number, aptr: number, alen: number, retPtr: number, retSize: number): number {
         const fn = host.options.foreignFunctions?.[host.readString(nptr, nlen)];
+        const args = host.read(aptr, alen);
         if (!fn) return Status.NotFound;
-        const result = fn(host.read(aptr, alen));
+        const result = fn(args);
         if (typeof result === "number") return result;
         return host.give(result, retPtr, retSize);
       },
+      // Emscripten's notice that memory grew: Envoy does nothing with it.
+      emscripten_notify_memory_growth(): void {},
+      pthread_equal: (a: number, b: number) => (a === b ? 1 : 0),
     };
-    const wasi = {
-      fd_write(fd: number, iovs: number, iovsLen: number, retWritten: number): number {
-        let text = "";
-        let written = 0;
-        for (let i = 0; i < iovsLen; i++) {
-          const ptr = host.view.getUint32(iovs + i * 8, true);
-          const len = host.view.getUint32(iovs + i * 8 + 4, true);
-          text += host.readString(ptr, len);
-          written += len;
+    const provided = envoyImports(abi);
+    const guardedEnv: Record<string, (...a: any[]) => number | void> = {};
+    for (const [name, fn] of Object.entries(env)) {
+      if (!provided.has(`env.${name}`)) continue;
+      const allowedAtStart = allowedDuringStart("env", name);
+      guardedEnv[name] = (...args: any[]) => {
+        if (host.starting && !allowedAtStart) throw new RestrictedCallback();
+        try {
+          // Sizes and pointers are u32 in the ABI; V8 hands them over as signed.
+          return fn(...args.map((a) => (typeof a === "number" ? a >>> 0 : a)));
+        } catch (err) {
+          if (err instanceof MemoryFault) return Status.InvalidMemoryAccess;
+          throw err;
         }
-        host.log(fd === 2 ? LogLevel.Error : LogLevel.Info, text.replace(/\n$/, ""));
-        host.view.setUint32(retWritten, written, true);
-        return 0;
-      },
-      random_get(ptr: number, len: number): number {
-        randomFillSync(host.mem, ptr, len);
-        return 0;
-      },
-      clock_time_get(_id: number, _precision: bigint, ret: number): number {
-        host.view.setBigUint64(ret, host.nowNs, true);
-        return 0;
-      },
-      environ_sizes_get(count: number, size: number): number {
-        host.view.setUint32(count, 0, true);
-        host.view.setUint32(size, 0, true);
-        return 0;
-      },
-      environ_get(): number { return 0; },
-      args_sizes_get(count: number, size: number): number {
-        host.view.setUint32(count, 0, true);
-        host.view.setUint32(size, 0, true);
-        return 0;
-      },
-      args_get(): number { return 0; },
-      proc_exit(code: number): never {
-        throw new Error(`proc_exit(${code})`);
-      },
-    };
-    return { env, wasi_snapshot_preview1: wasi, wasi_unstable: wasi };
+      };
+    }
+    const wasi = wasiImports({
+      memory: () => host.exports.memory,
+      log: (level, message) => host.log(level, message),
+      nowNs: () => host.nowNs,
+      environment: () => Object.entries(host.options.environment ?? {}),
+    });
+    for (const [name, fn] of Object.entries(wasi)) {
+      if (allowedDuringStart("wasi_snapshot_preview1", name)) continue;
+      wasi[name] = (...args: any[]) => {
+        if (host.starting) throw new RestrictedCallback();
+        return fn(...args);
+      };
+    }
+    return { env: guardedEnv, wasi_snapshot_preview1: wasi, wasi_unstable: wasi };
+  }
+
+  private metricById(id: number): { type: MetricType; value: bigint } | undefined {
+    const m = this.metricsById.get(id);
+    return m && this.metricValues.get(m.name);
   }
 
   private buffer(type: number): Uint8Array | undefined {
     switch (type) {
-      case BufferType.PluginConfiguration: return this.pluginConfig;
+      case BufferType.PluginConfiguration: return this.configuring ? this.pluginConfig : undefined;
       case BufferType.VmConfiguration: return this.vmConfig;
       case BufferType.HttpCallResponseBody: return this.callResponse?.body;
+      case BufferType.GrpcCallMessage: return this.grpcDelivery?.message;
       case BufferType.ForeignFunctionArguments: return this.foreignArgs ?? undefined;
       case BufferType.HttpRequestBody:
       case BufferType.HttpResponseBody: return this.stream()?.body(type);
@@ -867,7 +1204,8 @@ export class HttpStream {
     const dir = this.response;
     dir.headers = HeaderMap.from(headers);
     const end = reply.bodyBytes.length === 0;
-    this.record("proxy_on_response_headers", this.host.call("proxy_on_response_headers", this.contextId, dir.headers.size, end ? 1 : 0));
+    const args = this.host.abiVersion === "0.1.0" ? [dir.headers.size] : [dir.headers.size, end ? 1 : 0];
+    this.record("proxy_on_response_headers", this.host.call("proxy_on_response_headers", this.contextId, ...args));
     if (!end) {
       dir.buffered = reply.bodyBytes;
       this.record("proxy_on_response_body", this.host.call("proxy_on_response_body", this.contextId, dir.buffered.length, 1));
@@ -890,7 +1228,9 @@ export class HttpStream {
 
   private deliverHeaders(dir: Direction, callback: string, endOfStream: boolean): number | undefined {
     if (this.localReply) return undefined;
-    const action = this.record(callback, this.host.call(callback, this.contextId, dir.headers.size, endOfStream ? 1 : 0));
+    // ABI 0.1.0's header callbacks take no end_of_stream.
+    const args = this.host.abiVersion === "0.1.0" ? [dir.headers.size] : [dir.headers.size, endOfStream ? 1 : 0];
+    const action = this.record(callback, this.host.call(callback, this.contextId, ...args));
     if (this.localReply) return action;
     if (action === HeadersAction.Continue || action === HeadersAction.ContinueAndEndStream) {
       dir.forwarded.headers = dir.headers;
