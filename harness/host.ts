@@ -1,5 +1,6 @@
 // A proxy-wasm ABI v0.2.1 host in TypeScript that runs a compiled plugin in Node's V8 with Envoy's semantics
-// (facts: proxy-wasm-cpp-host, Envoy's host). One ProxyWasmHost = one VM with one plugin (root context).
+// (facts: proxy-wasm-cpp-host, Envoy's host). One ProxyWasmHost = one VM with one plugin (root context);
+// reconfigure() replaces the root context as a live configuration update (ECDS, LDS) does in Envoy.
 import { readFileSync } from "node:fs";
 import { randomFillSync } from "node:crypto";
 import {
@@ -125,11 +126,21 @@ export class ProxyWasmHost {
 
   private exports!: Exports;
   readonly options: HostOptions;
-  private readonly pluginConfig: Uint8Array;
+  private pluginConfig: Uint8Array;
   private readonly vmConfig: Uint8Array;
+  /** Envoy gives every definition a new id, even of a known name; ids of one name share the stat. */
   private readonly metricsById = new Map<number, { name: string; type: MetricType; value: bigint }>();
   private readonly metricIds = new Map<string, number>();
   private readonly streams = new Map<number, HttpStream>();
+  /** The root context new streams, ticks and call-out answers go to; reconfigure() replaces it. */
+  private rootContext = ROOT_CONTEXT_ID;
+  /** Root contexts that still exist (the current one, and replaced ones whose streams have not all ended). */
+  private readonly liveRoots = new Set<number>([ROOT_CONTEXT_ID]);
+  /** The root context of each open stream and each call-out in flight (answers go to the root that called). */
+  private readonly streamRoots = new Map<number, number>();
+  private readonly callRoots = new Map<number, number>();
+  /** Tick period per root context, in ms (0 or absent: no ticks). */
+  readonly tickPeriods = new Map<number, number>();
   private nextContextId = ROOT_CONTEXT_ID + 1;
   private nextCallToken = 1;
   private nextCas = 1;
@@ -175,18 +186,61 @@ export class ProxyWasmHost {
     return { ok: vmStarted && configured, vmStarted, configured, logs: [...this.logs] };
   }
 
+  /**
+   * A new plugin configuration, applied as Envoy applies an ECDS or LDS update to a running VM. Envoy first tries
+   * it in a fresh copy of the VM (its canary), so a configuration the plugin refuses never reaches this VM: the
+   * result says so and the current root keeps serving. An accepted one gets a new root context here
+   * (on_context_create, on_vm_start, on_configure); new streams go to it, while streams already open finish on the
+   * old root, which then gets on_done and on_delete (Envoy's PluginHandle release).
+   */
+  async reconfigure(pluginConfig: string | Uint8Array | object): Promise<StartResult> {
+    const canary = await new ProxyWasmHost({ ...this.options, pluginConfig, nowMs: this.nowMs }).start();
+    if (!canary.ok) return canary;
+    const previous = this.pluginConfig;
+    this.pluginConfig = toBytes(pluginConfig);
+    const id = this.nextContextId++;
+    const logsBefore = this.logs.length;
+    this.liveRoots.add(id);
+    this.call("proxy_on_context_create", id, 0);
+    const vmStarted = this.call("proxy_on_vm_start", id, this.vmConfig.length) !== 0;
+    const configured = vmStarted && this.call("proxy_on_configure", id, this.pluginConfig.length) !== 0;
+    const result = { ok: vmStarted && configured, vmStarted, configured, logs: this.logs.slice(logsBefore) };
+    if (!result.ok) {
+      // Accepted by the canary but refused here: Envoy fails the thread-local plugin and keeps the old one.
+      this.pluginConfig = previous;
+      return result;
+    }
+    const old = this.rootContext;
+    this.rootContext = id;
+    this.tickPeriodMs = this.tickPeriods.get(id) ?? 0;
+    this.lastTickNs = this.nowNs;
+    this.retireIfIdle(old);
+    return result;
+  }
+
+  /** The number of root contexts not yet deleted (1 when every replaced root has been retired). */
+  get rootContexts(): number {
+    return this.liveRoots.size;
+  }
+
+  /** How many times the module defined a metric (each definition costs Envoy a new id and table entry). */
+  get metricDefinitions(): number {
+    return this.metricsById.size;
+  }
+
   /** Opens an HTTP stream (a new context under the root). Per-stream properties override the host's. */
   openStream(options: { properties?: Properties } = {}): HttpStream {
     const id = this.nextContextId++;
     const stream = new HttpStream(this, id, options.properties ?? {});
     this.streams.set(id, stream);
-    this.call("proxy_on_context_create", id, ROOT_CONTEXT_ID);
+    this.streamRoots.set(id, this.rootContext);
+    this.call("proxy_on_context_create", id, this.rootContext);
     return stream;
   }
 
   /** Delivers one tick to the root context. */
   tick(): void {
-    this.call("proxy_on_tick", ROOT_CONTEXT_ID);
+    this.call("proxy_on_tick", this.rootContext);
   }
 
   /** Moves the host clock forward, delivering every tick that falls due on the way. */
@@ -222,7 +276,9 @@ export class ProxyWasmHost {
     }
     const r = this.callResponse;
     try {
-      this.call("proxy_on_http_call_response", ROOT_CONTEXT_ID, token, r.headers.size, r.body.length, r.trailers.size);
+      const caller = this.callRoots.get(token) ?? this.rootContext;
+      this.callRoots.delete(token);
+      if (this.liveRoots.has(caller)) this.call("proxy_on_http_call_response", caller, token, r.headers.size, r.body.length, r.trailers.size);
     } finally {
       this.callResponse = null;
     }
@@ -252,7 +308,7 @@ export class ProxyWasmHost {
 
   metrics(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const { name, value } of this.metricsById.values()) out[name] = Number(value);
+    for (const [name, id] of this.metricIds) out[name] = Number(this.metricsById.get(id)!.value);
     return out;
   }
 
@@ -277,7 +333,7 @@ export class ProxyWasmHost {
     }
     if (typeof fn !== "function") return 0;
     const saved = this.effectiveContext;
-    this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : ROOT_CONTEXT_ID;
+    this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : this.rootContext;
     this.depth++;
     let result: number | bigint | void;
     try {
@@ -299,6 +355,22 @@ export class ProxyWasmHost {
 
   streamClosed(id: number): void {
     this.streams.delete(id);
+    const root = this.streamRoots.get(id);
+    this.streamRoots.delete(id);
+    if (root !== undefined && root !== this.rootContext) this.retireIfIdle(root);
+  }
+
+  /** A replaced root context with no stream left gets on_done and, when that says done, on_delete. */
+  private retireIfIdle(root: number): void {
+    for (const r of this.streamRoots.values()) if (r === root) return;
+    if (this.call("proxy_on_done", root) === 0) return; // the plugin finishes later (proxy_done)
+    this.call("proxy_on_delete", root);
+    this.liveRoots.delete(root);
+  }
+
+  /** The root context of a context: itself for a root, its parent for a stream. */
+  private rootOf(context: number): number {
+    return this.streamRoots.get(context) ?? context;
   }
 
   // Views of module memory, rebuilt only when the memory grew (a grown memory has a new buffer).
@@ -398,12 +470,16 @@ export class ProxyWasmHost {
         return Status.Ok;
       },
       proxy_set_tick_period_milliseconds(ms: number): number {
-        host.tickPeriodMs = ms;
-        host.lastTickNs = host.nowNs;
+        const root = host.rootOf(host.effectiveContext);
+        host.tickPeriods.set(root, ms);
+        if (root === host.rootContext) {
+          host.tickPeriodMs = ms;
+          host.lastTickNs = host.nowNs;
+        }
         return Status.Ok;
       },
       proxy_set_effective_context(id: number): number {
-        if (id !== ROOT_CONTEXT_ID && !host.streams.has(id)) return Status.BadArgument;
+        if (!host.liveRoots.has(id) && !host.streams.has(id)) return Status.BadArgument;
         host.effectiveContext = id;
         return Status.Ok;
       },
@@ -522,6 +598,7 @@ export class ProxyWasmHost {
           trailers: trailers.map(([k, v]) => [utf8Decoder.decode(k), utf8Decoder.decode(v)]), timeoutMs: timeout, answered: false,
         };
         host.httpCalls.push(call);
+        host.callRoots.set(call.token, host.rootOf(host.effectiveContext));
         host.view.setUint32(retToken, call.token, true);
         const answer = host.options.onHttpCall?.(call);
         if (answer !== undefined) host.settle(Promise.resolve(answer).then((a) => host.respondToCall(call.token, a)));
@@ -543,11 +620,13 @@ export class ProxyWasmHost {
       proxy_define_metric(type: number, nptr: number, nlen: number, retId: number): number {
         if (type > MetricType.Histogram) return Status.BadArgument;
         const name = host.readString(nptr, nlen);
-        let id = host.metricIds.get(name);
-        if (id === undefined) {
-          id = host.metricIds.size + 1;
+        const first = host.metricIds.get(name);
+        const id = host.metricsById.size + 1;
+        if (first === undefined) {
           host.metricIds.set(name, id);
           host.metricsById.set(id, { name, type, value: 0n });
+        } else {
+          host.metricsById.set(id, host.metricsById.get(first)!);
         }
         host.view.setUint32(retId, id, true);
         return Status.Ok;

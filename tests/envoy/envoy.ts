@@ -17,6 +17,8 @@ export interface EnvoyOptions {
   logLevel?: string;
   /** How long to wait for readiness (default 30 s). */
   readyTimeoutMs?: number;
+  /** More command-line options (e.g. ["--drain-strategy", "immediate"]). */
+  args?: string[];
 }
 
 export interface Envoy {
@@ -109,7 +111,7 @@ async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<
 
   const child = spawn(envoyBinary(), [
     "--config-path", configPath, "--log-level", options.logLevel ?? "info", "--concurrency", "1",
-    "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)),
+    "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)), ...(options.args ?? []),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";

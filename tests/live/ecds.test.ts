@@ -1,0 +1,157 @@
+// Live configuration through ECDS in stock Envoy (envoy-configs/ecds.yaml: each plugin's filter configuration from
+// its own discovery file), under wrk load. Per plugin: updates back and forth between the configurations of
+// tests/live/changes.ts while wrk runs; every request must be 2xx, and every request reaching a pod must show one
+// whole configuration (the one before or after the latest update), never a mix; the switch time of each update is
+// measured from the rename. Then 100 updates per plugin: Envoy must retire every replaced root context (the SDK's
+// counter waymark.sdk.<plugin>.roots_released) and the module's memory (gauge waymark.sdk.<plugin>.memory_bytes)
+// must stay flat.
+//   LIVE_UPDATES (default 4) updates per load run, LIVE_GAP_MS (600) apart; LIVE_MEMORY_UPDATES (100).
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEnvoy, Envoy } from "../envoy/envoy.ts";
+import { request } from "../support/http.ts";
+import { PLUGINS, PluginName, plugin, NEW_KEY_PROBE, cartKey, sessionKey } from "./changes.ts";
+import { EcdsFiles } from "./ecds.ts";
+import { startFixture, Fixture, load, loadUntil, showsCurrent, sleep, until } from "./fixture.ts";
+import { p50max } from "./watch.ts";
+
+const UPDATES = Number(process.env.LIVE_UPDATES ?? 4);
+const GAP_MS = Number(process.env.LIVE_GAP_MS ?? 600);
+const MEMORY_UPDATES = Number(process.env.LIVE_MEMORY_UPDATES ?? 100);
+
+/** One request signed by the key only configuration B holds, sent while the configurations change. */
+interface NewKeyResult { startNs: bigint; status: number; reason: string }
+
+describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)", () => {
+  let fixture: Fixture;
+  let envoy: Envoy;
+  let dir: string;
+  let files: EcdsFiles;
+
+  const stat = async (name: string) => (await envoy.stat(name)) ?? 0;
+  const ecds = (name: PluginName, counter: string) => stat(`extension_config_discovery.http_filter.${name}.${counter}`);
+  const sdk = (name: PluginName, metric: string) => stat(`wasmcustom.waymark.sdk.${name}.${metric}`);
+  const diagnose = async () => `${[...(await envoy.stats())].filter(([k]) => /extension_config_discovery|waymark\.sdk/.test(k)).map(([k, v]) => `${k}: ${v}`).join("\n")}\n${envoy.log().slice(-3000)}`;
+
+  /** Publishes the next step of `name` and tells the watch. */
+  function update(name: PluginName): void {
+    const at = files.push(plugin(fixture.live, name, fixture.watch.steps[name] + 1));
+    fixture.watch.updated(at);
+  }
+
+  before(async () => {
+    fixture = await startFixture();
+    dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
+    files = new EcdsFiles(dir);
+    for (const name of PLUGINS) files.push(plugin(fixture.live, name, 0));
+    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port } });
+  });
+
+  after(async () => {
+    await envoy?.stop();
+    await fixture?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const name of PLUGINS) {
+    it(`${name}: ${UPDATES} updates under wrk load: 0 non-2xx, no request mixes old and new, switch time measured`, async () => {
+      const { watch, live } = fixture;
+      watch.begin([name]);
+      const accepted = await ecds(name, "update_success");
+      let loading = true;
+      const running = load(envoy, "LISTENER_PORT", live, Math.ceil(((UPDATES + 1) * GAP_MS) / 1000) + 1).finally(() => { loading = false; });
+      // The tenant change lets a new key in: a second client keeps sending a token signed by it.
+      const newKey: NewKeyResult[] = [];
+      const prober = name !== "tenant" ? Promise.resolve() : (async () => {
+        while (loading) {
+          const startNs = process.hrtime.bigint();
+          const reply = await request(envoy.url("LISTENER_PORT", "/new-key"), {
+            headers: { authorization: `Bearer ${live.newKeyToken}`, [NEW_KEY_PROBE[0]]: NEW_KEY_PROBE[1], "x-cart-id": cartKey(1), "x-session-id": sessionKey(1) },
+          });
+          newKey.push({ startNs, status: reply.status, reason: reply.status === 401 ? reply.json().reason : "" });
+        }
+      })();
+      await sleep(GAP_MS);
+      for (let i = 0; i < UPDATES; i++) {
+        update(name);
+        await sleep(GAP_MS);
+      }
+      const result = await running;
+      await prober;
+
+      const times = watch.switchTimes();
+      const first = p50max(times.map((t) => t.firstNewMs));
+      const last = p50max(times.map((t) => t.lastOldMs));
+      console.log(`ecds ${name}: ${result.requests} requests (${Math.round(result.rps)}/s) over ${UPDATES} updates, ${result.errors} non-2xx; ` +
+        `at the pods: ${watch.old + watch.new} requests (${watch.old} old, ${watch.new} new), ${watch.mixed} mixed; ` +
+        `switch: first new after p50 ${first.p50} ms / max ${first.max} ms, last old after p50 ${last.p50} ms / max ${last.max} ms` +
+        (name === "tenant" ? `; new-key token: ${newKey.length} requests, ${newKey.filter((r) => r.status === 200).length} passed` : ""));
+
+      assert.equal(result.errors, 0, "every request answered 2xx");
+      assert.equal(watch.mixed, 0, `requests mixing configurations:\n${watch.samples.join("\n")}`);
+      assert.ok(watch.old + watch.new >= result.requests, `the pods saw ${watch.old + watch.new} requests, wrk counted ${result.requests}`);
+      assert.equal(times.length, UPDATES, `every update was seen by the load (switch times: ${JSON.stringify(times)})`);
+      assert.equal((await ecds(name, "update_success")) - accepted, UPDATES, "Envoy accepted every update");
+      if (name === "tenant") checkNewKey(newKey, watch.renameTimes);
+    });
+  }
+
+  /**
+   * The token signed by the key only B holds: within each update's window the answers go from the old
+   * configuration's to the new one's and never back (401 unknown_kid under A, 200 under B), and it passes after
+   * every update to B. Its 200s also reached the pods, where the watch checked they show B's headers.
+   */
+  function checkNewKey(results: NewKeyResult[], renames: readonly bigint[]): void {
+    for (let u = 0; u < renames.length; u++) {
+      const window = results.filter((r) => r.startNs >= renames[u] && (u + 1 === renames.length || r.startNs < renames[u + 1]));
+      const toB = u % 2 === 0; // update 1, 3, ... (index 0, 2, ...) goes to B
+      const passes = window.map((r) => r.status === 200);
+      for (const r of window) assert.ok(r.status === 200 || (r.status === 401 && r.reason === "unknown_kid"), `new-key token answered ${r.status} ${r.reason}`);
+      const switchedAt = passes.findIndex((p) => p === toB);
+      assert.ok(switchedAt >= 0, `update ${u + 1}: the new-key token never ${toB ? "passed" : "got refused"} (${window.length} requests)`);
+      assert.ok(passes.slice(switchedAt).every((p) => p === toB), `update ${u + 1}: the new-key token went back to the old configuration's answer`);
+    }
+  }
+
+  for (const name of PLUGINS) {
+    it(`${name}: ${MEMORY_UPDATES} updates: every replaced root context released, module memory flat`, async () => {
+      const { watch, live } = fixture;
+      watch.begin([name]);
+      const released = await sdk(name, "roots_released");
+      const rssBefore = envoy.rssBytes();
+      const memory: number[] = [await sdk(name, "memory_bytes")];
+      let done = false;
+      const background = loadUntil(envoy, "LISTENER_PORT", live, () => done);
+      try {
+        for (let i = 0; i < MEMORY_UPDATES; i++) {
+          update(name);
+          await until(`update ${i + 1} of ${name} to reach requests`, async () => ((await showsCurrent(envoy, "LISTENER_PORT", fixture)) ? true : undefined), diagnose);
+          memory.push(await sdk(name, "memory_bytes"));
+        }
+      } finally {
+        done = true;
+      }
+      const result = await background;
+      // Envoy has two VMs per plugin here (the main thread's and the one worker's): each retires its old root.
+      const want = released + 2 * MEMORY_UPDATES;
+      const got = await until(`${want - released} released root contexts`, async () => {
+        const n = await sdk(name, "roots_released");
+        return n >= want ? n : undefined;
+      }, diagnose);
+      await sleep(200);
+      const rssAfter = envoy.rssBytes();
+      const early = Math.max(...memory.slice(0, 11));
+      const late = Math.max(...memory.slice(-10));
+      console.log(`ecds ${name}: ${MEMORY_UPDATES} updates, ${result.requests} background requests (${result.errors} non-2xx, ${watch.mixed} mixed); ` +
+        `roots released ${got - released}; module memory ${memory[0]} B at start, ${early} B max over updates 1-10, ${late} B max over the last 10; ` +
+        `Envoy RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB`);
+      assert.equal(await sdk(name, "roots_released"), want, "exactly the replaced root contexts were released, each once");
+      assert.ok(late <= early, `module memory grew over the updates: ${memory.join(", ")}`);
+      assert.equal(result.errors, 0);
+      assert.equal(watch.mixed, 0, watch.samples.join("\n"));
+    });
+  }
+});
