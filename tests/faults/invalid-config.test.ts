@@ -205,3 +205,38 @@ describe("an invalid plugin configuration pushed over ECDS, under load", () => {
     }
   });
 });
+
+describe("a first ECDS configuration the plugin refuses", () => {
+  let fixture: Fixture;
+  let envoy: Envoy;
+  let dir: string;
+  let files: EcdsFiles;
+
+  before(async () => {
+    fixture = await startFixture();
+    dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
+    files = new EcdsFiles(dir);
+    for (const name of PLUGINS) {
+      const p = livePlugin(fixture.live, name, 0);
+      files.push(name === "sticky" ? { ...p, config: INVALID.sticky.change(p.config) } : p);
+    }
+    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port } });
+  });
+
+  after(async () => {
+    await envoy?.stop();
+    await fixture?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("leaves the filter without a configuration: Envoy answers 500 until a valid one arrives", async () => {
+    const headers = { authorization: `Bearer ${fixture.live.token}`, "x-cart-id": "cart-1" };
+    await envoy.waitForLog(INVALID.sticky.logged);
+    const refused = await request(envoy.url("LISTENER_PORT", "/"), { headers });
+    assert.deepEqual([refused.status, refused.body], [500, ""]);
+    assert.equal(await envoy.stat("extension_config_discovery.http_filter.sticky.update_rejected"), 1);
+    files.push(livePlugin(fixture.live, "sticky", 0));
+    const diagnose = async () => envoy.log().slice(-3000);
+    await until("a valid sticky configuration to serve", async () => ((await showsCurrent(envoy, "LISTENER_PORT", fixture)) ? true : undefined), diagnose);
+  });
+});
