@@ -15,7 +15,7 @@ import { startEnvoy, Envoy } from "../envoy/envoy.ts";
 import { request } from "../support/http.ts";
 import { PLUGINS, PluginName, plugin, NEW_KEY_PROBE, cartKey, sessionKey } from "./changes.ts";
 import { EcdsFiles } from "./ecds.ts";
-import { startFixture, Fixture, load, loadUntil, showsCurrent, sleep, until } from "./fixture.ts";
+import { startFixture, Fixture, loadUntil, showsCurrent, sleep, until } from "./fixture.ts";
 import { p50max } from "./watch.ts";
 
 const UPDATES = Number(process.env.LIVE_UPDATES ?? 4);
@@ -23,7 +23,7 @@ const GAP_MS = Number(process.env.LIVE_GAP_MS ?? 600);
 const MEMORY_UPDATES = Number(process.env.LIVE_MEMORY_UPDATES ?? 100);
 
 /** One request signed by the key only configuration B holds, sent while the configurations change. */
-interface NewKeyResult { startNs: bigint; status: number; reason: string }
+interface NewKeyResult { startNs: bigint; endNs: bigint; status: number; reason: string }
 
 describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)", () => {
   let fixture: Fixture;
@@ -61,31 +61,36 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
       const { watch, live } = fixture;
       watch.begin([name]);
       const accepted = await ecds(name, "update_success");
-      let loading = true;
-      const running = load(envoy, "LISTENER_PORT", live, Math.ceil(((UPDATES + 1) * GAP_MS) / 1000) + 1).finally(() => { loading = false; });
+      let updating = true;
+      const started = process.hrtime.bigint();
+      const running = loadUntil(envoy, "LISTENER_PORT", live, () => !updating, 8);
       // The tenant change lets a new key in: a second client keeps sending a token signed by it.
       const newKey: NewKeyResult[] = [];
       const prober = name !== "tenant" ? Promise.resolve() : (async () => {
-        while (loading) {
+        while (updating) {
           const startNs = process.hrtime.bigint();
           const reply = await request(envoy.url("LISTENER_PORT", "/new-key"), {
             headers: { authorization: `Bearer ${live.newKeyToken}`, [NEW_KEY_PROBE[0]]: NEW_KEY_PROBE[1], "x-cart-id": cartKey(1), "x-session-id": sessionKey(1) },
           });
-          newKey.push({ startNs, status: reply.status, reason: reply.status === 401 ? reply.json().reason : "" });
+          newKey.push({ startNs, endNs: process.hrtime.bigint(), status: reply.status, reason: reply.status === 401 ? reply.json().reason : "" });
         }
       })();
       await sleep(GAP_MS);
       for (let i = 0; i < UPDATES; i++) {
         update(name);
+        // On a busy machine an update may take longer than the gap: the next one waits until this one is seen.
+        await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), diagnose);
         await sleep(GAP_MS);
       }
+      updating = false;
       const result = await running;
       await prober;
+      const rps = result.requests / (Number(process.hrtime.bigint() - started) / 1e9);
 
       const times = watch.switchTimes();
       const first = p50max(times.map((t) => t.firstNewMs));
       const last = p50max(times.map((t) => t.lastOldMs));
-      console.log(`ecds ${name}: ${result.requests} requests (${Math.round(result.rps)}/s) over ${UPDATES} updates, ${result.errors} non-2xx; ` +
+      console.log(`ecds ${name}: ${result.requests} requests (${Math.round(rps)}/s) over ${UPDATES} updates, ${result.errors} non-2xx; ` +
         `at the pods: ${watch.old + watch.new} requests (${watch.old} old, ${watch.new} new), ${watch.mixed} mixed; ` +
         `switch: first new after p50 ${first.p50} ms / max ${first.max} ms, last old after p50 ${last.p50} ms / max ${last.max} ms` +
         (name === "tenant" ? `; new-key token: ${newKey.length} requests, ${newKey.filter((r) => r.status === 200).length} passed` : ""));
@@ -100,19 +105,21 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
   }
 
   /**
-   * The token signed by the key only B holds: within each update's window the answers go from the old
+   * The token signed by the key only B holds: within each update's window (requests sent after its rename and
+   * answered before the next one; a request in flight across a rename may see either) the answers go from the old
    * configuration's to the new one's and never back (401 unknown_kid under A, 200 under B), and it passes after
    * every update to B. Its 200s also reached the pods, where the watch checked they show B's headers.
    */
   function checkNewKey(results: NewKeyResult[], renames: readonly bigint[]): void {
     for (let u = 0; u < renames.length; u++) {
-      const window = results.filter((r) => r.startNs >= renames[u] && (u + 1 === renames.length || r.startNs < renames[u + 1]));
+      const window = results.filter((r) => r.startNs >= renames[u] && (u + 1 === renames.length || r.endNs < renames[u + 1]));
       const toB = u % 2 === 0; // update 1, 3, ... (index 0, 2, ...) goes to B
       const passes = window.map((r) => r.status === 200);
       for (const r of window) assert.ok(r.status === 200 || (r.status === 401 && r.reason === "unknown_kid"), `new-key token answered ${r.status} ${r.reason}`);
       const switchedAt = passes.findIndex((p) => p === toB);
       assert.ok(switchedAt >= 0, `update ${u + 1}: the new-key token never ${toB ? "passed" : "got refused"} (${window.length} requests)`);
-      assert.ok(passes.slice(switchedAt).every((p) => p === toB), `update ${u + 1}: the new-key token went back to the old configuration's answer`);
+      const trace = window.map((r) => `${r.status}@${(Number(r.startNs - renames[u]) / 1e6).toFixed(1)}ms`).join(" ");
+      assert.ok(passes.slice(switchedAt).every((p) => p === toB), `update ${u + 1}: the new-key token went back to the old configuration's answer: ${trace}`);
     }
   }
 
@@ -146,10 +153,13 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
       const early = Math.max(...memory.slice(0, 11));
       const late = Math.max(...memory.slice(-10));
       console.log(`ecds ${name}: ${MEMORY_UPDATES} updates, ${result.requests} background requests (${result.errors} non-2xx, ${watch.mixed} mixed); ` +
-        `roots released ${got - released}; module memory ${memory[0]} B at start, ${early} B max over updates 1-10, ${late} B max over the last 10; ` +
+        `roots released ${got - released}; module memory ${memory[0]} B before, max ${early} B over updates 1-10, max ${late} B over the last 10; ` +
         `Envoy RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB`);
       assert.equal(await sdk(name, "roots_released"), want, "exactly the replaced root contexts were released, each once");
-      assert.ok(late <= early, `module memory grew over the updates: ${memory.join(", ")}`);
+      // The figure is the linear memory of whichever VM configured last, and the garbage collector may double it
+      // once more after the first updates; a leak grows it with every update (a lost root's sticky table alone is
+      // 256 KiB), far beyond that.
+      assert.ok(late <= 2 * early, `module memory grew over the updates: ${memory.join(", ")}`);
       assert.equal(result.errors, 0);
       assert.equal(watch.mixed, 0, watch.samples.join("\n"));
     });

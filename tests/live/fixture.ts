@@ -34,7 +34,7 @@ export function load(envoy: Envoy, portName: string, live: Live, seconds: number
   return runWrk(envoy.url(portName, "/"), { seconds, connections, headers: { authorization: `Bearer ${live.token}` }, script: LOAD_SCRIPT });
 }
 
-/** Repeats 2-second wrk runs until `stop()` says so; resolves with their sum. */
+/** Repeats 2-second wrk runs until `stop()` says so (so the load lasts as long as the updates); resolves with their sum. */
 export async function loadUntil(envoy: Envoy, portName: string, live: Live, stop: () => boolean, connections = 2): Promise<LoadResult> {
   const sum: LoadResult = { requests: 0, rps: 0, p50Ms: NaN, p99Ms: NaN, errors: 0 };
   while (!stop()) {

@@ -14,7 +14,7 @@ import { freePort } from "../support/ports.ts";
 import { filterChain } from "../soak/plugins.ts";
 import { root } from "../../scripts/ensure.mjs";
 import { PLUGINS, plugin } from "./changes.ts";
-import { startFixture, Fixture, load, sleep } from "./fixture.ts";
+import { startFixture, Fixture, loadUntil, sleep, until } from "./fixture.ts";
 import { p50max } from "./watch.ts";
 
 const UPDATES = Number(process.env.LIVE_UPDATES ?? 4);
@@ -61,17 +61,22 @@ describe("live configuration through LDS under load (all three plugins in one li
     const { watch, live } = fixture;
     watch.begin(PLUGINS);
     const success = (await envoy.stat("listener_manager.lds.update_success")) ?? 0;
-    const running = load(envoy, "LISTENER_PORT", live, Math.ceil(((UPDATES + 1) * GAP_MS) / 1000) + 1);
+    let updating = true;
+    const started = process.hrtime.bigint();
+    const running = loadUntil(envoy, "LISTENER_PORT", live, () => !updating, 8);
     await sleep(GAP_MS);
     for (let i = 0; i < UPDATES; i++) {
       watch.updated(push(1));
+      await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), async () => envoy.log().slice(-3000));
       await sleep(GAP_MS);
     }
+    updating = false;
     const result = await running;
+    const rps = result.requests / (Number(process.hrtime.bigint() - started) / 1e9);
     const times = watch.switchTimes();
     const first = p50max(times.map((t) => t.firstNewMs));
     const last = p50max(times.map((t) => t.lastOldMs));
-    console.log(`lds: ${result.requests} requests (${Math.round(result.rps)}/s) over ${UPDATES} listener updates, ${result.errors} non-2xx; ` +
+    console.log(`lds: ${result.requests} requests (${Math.round(rps)}/s) over ${UPDATES} listener updates, ${result.errors} non-2xx; ` +
       `at the pods: ${watch.old + watch.new} requests (${watch.old} old, ${watch.new} new), ${watch.mixed} mixed; ` +
       `switch: first new after p50 ${first.p50} ms / max ${first.max} ms, last old after p50 ${last.p50} ms / max ${last.max} ms`);
     assert.equal(result.errors, 0, "every request answered 2xx");

@@ -85,6 +85,11 @@ export class SwitchWatch {
     return out;
   }
 
+  /** Has a request shown the configuration of the latest update yet? */
+  latestSeen(): boolean {
+    return this.firstSeen[this.renames.length] !== undefined;
+  }
+
   /** The rename time of every update of this run (process.hrtime, ns). */
   get renameTimes(): readonly bigint[] {
     return this.renames;
