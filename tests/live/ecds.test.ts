@@ -13,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEnvoy, Envoy } from "../envoy/envoy.ts";
 import { request } from "../support/http.ts";
+import { startJwksServer, JwksServer } from "../support/jwks-server.ts";
+import { jwks } from "../plugins/tenant/support.ts";
 import { PLUGINS, PluginName, plugin, NEW_KEY_PROBE, cartKey, sessionKey } from "./changes.ts";
 import { EcdsFiles } from "./ecds.ts";
 import { startFixture, Fixture, loadUntil, showsCurrent, sleep, until } from "./fixture.ts";
@@ -30,6 +32,7 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
   let envoy: Envoy;
   let dir: string;
   let files: EcdsFiles;
+  let idp: JwksServer;
 
   const stat = async (name: string) => (await envoy.stat(name)) ?? 0;
   const ecds = (name: PluginName, counter: string) => stat(`extension_config_discovery.http_filter.${name}.${counter}`);
@@ -44,15 +47,17 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
 
   before(async () => {
     fixture = await startFixture();
+    idp = await startJwksServer(jwks(fixture.live.k1));
     dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
     files = new EcdsFiles(dir);
     for (const name of PLUGINS) files.push(plugin(fixture.live, name, 0));
-    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port } });
+    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port, JWKS_PORT: idp.port } });
   });
 
   after(async () => {
     await envoy?.stop();
     await fixture?.close();
+    await idp?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -75,14 +80,17 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
           newKey.push({ startNs, endNs: process.hrtime.bigint(), status: reply.status, reason: reply.status === 401 ? reply.json().reason : "" });
         }
       })();
-      await sleep(GAP_MS);
-      for (let i = 0; i < UPDATES; i++) {
-        update(name);
-        // On a busy machine an update may take longer than the gap: the next one waits until this one is seen.
-        await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), diagnose);
+      try {
         await sleep(GAP_MS);
+        for (let i = 0; i < UPDATES; i++) {
+          update(name);
+          // On a busy machine an update may take longer than the gap: the next one waits until this one is seen.
+          await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), diagnose);
+          await sleep(GAP_MS);
+        }
+      } finally {
+        updating = false;
       }
-      updating = false;
       const result = await running;
       await prober;
       const rps = result.requests / (Number(process.hrtime.bigint() - started) / 1e9);
@@ -164,4 +172,36 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
       assert.equal(watch.mixed, 0, watch.samples.join("\n"));
     });
   }
+
+  it("tenant with a remote key set: an update while the identity provider is down keeps verifying with the last good set", async () => {
+    const { watch, live } = fixture;
+    /** The tenant configuration of the next step, with its keys fetched from the identity provider. */
+    const remote = () => {
+      const p = plugin(live, "tenant", watch.steps.tenant + 1);
+      const config = p.config as any;
+      const { local_jwks, ...main } = config.providers.main;
+      return { ...p, config: { ...config, providers: { main: { ...main, remote_jwks: { http_uri: { uri: "http://idp.local/jwks.json", cluster: "jwks", timeout: "1s" } } } } } };
+    };
+    watch.begin(["tenant"]);
+    watch.updated(files.push(remote()));
+    await until("the remote configuration to serve", async () => ((await showsCurrent(envoy, "LISTENER_PORT", fixture)) ? true : undefined), diagnose);
+    await idp.down();
+    let updating = true;
+    const running = loadUntil(envoy, "LISTENER_PORT", live, () => !updating, 8);
+    try {
+      await sleep(GAP_MS);
+      for (let i = 0; i < 2; i++) {
+        watch.updated(files.push(remote()));
+        await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), diagnose);
+        await sleep(GAP_MS);
+      }
+    } finally {
+      updating = false;
+    }
+    const result = await running;
+    await idp.up();
+    console.log(`ecds tenant, remote key set, identity provider down: ${result.requests} requests over 2 updates, ${result.errors} non-2xx, ${watch.mixed} mixed`);
+    assert.equal(result.errors, 0, "every request answered 2xx: the new configuration verified with the last good key set");
+    assert.equal(watch.mixed, 0, watch.samples.join("\n"));
+  });
 });

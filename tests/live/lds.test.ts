@@ -64,13 +64,16 @@ describe("live configuration through LDS under load (all three plugins in one li
     let updating = true;
     const started = process.hrtime.bigint();
     const running = loadUntil(envoy, "LISTENER_PORT", live, () => !updating, 8);
-    await sleep(GAP_MS);
-    for (let i = 0; i < UPDATES; i++) {
-      watch.updated(push(1));
-      await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), async () => envoy.log().slice(-3000));
+    try {
       await sleep(GAP_MS);
+      for (let i = 0; i < UPDATES; i++) {
+        watch.updated(push(1));
+        await until(`update ${i + 1} to reach the pods`, async () => (watch.latestSeen() ? true : undefined), async () => envoy.log().slice(-3000));
+        await sleep(GAP_MS);
+      }
+    } finally {
+      updating = false;
     }
-    updating = false;
     const result = await running;
     const rps = result.requests / (Number(process.hrtime.bigint() - started) / 1e9);
     const times = watch.switchTimes();
