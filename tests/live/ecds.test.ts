@@ -137,6 +137,7 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
       watch.begin([name]);
       const released = await sdk(name, "roots_released");
       const rssBefore = envoy.rssBytes();
+      const vms = await stat("wasm.envoy.wasm.runtime.v8.active");
       const memory: number[] = [await sdk(name, "memory_bytes")];
       let done = false;
       const background = loadUntil(envoy, "LISTENER_PORT", live, () => done);
@@ -162,8 +163,10 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
       const late = Math.max(...memory.slice(-10));
       console.log(`ecds ${name}: ${MEMORY_UPDATES} updates, ${result.requests} background requests (${result.errors} non-2xx, ${watch.mixed} mixed); ` +
         `roots released ${got - released}; module memory ${memory[0]} B before, max ${early} B over updates 1-10, max ${late} B over the last 10; ` +
-        `Envoy RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB`);
+        `Envoy RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MiB; ${await stat("wasm.envoy.wasm.runtime.v8.active")} Wasm VMs active`);
       assert.equal(await sdk(name, "roots_released"), want, "exactly the replaced root contexts were released, each once");
+      // Every update also ran in a fresh copy of the VM (Envoy's canary), which Envoy destroys afterwards.
+      assert.equal(await stat("wasm.envoy.wasm.runtime.v8.active"), vms, "Wasm VMs left behind by the updates");
       // The figure is the linear memory of whichever VM configured last, and the garbage collector may double it
       // once more after the first updates; a leak grows it with every update (a lost root's sticky table alone is
       // 256 KiB), far beyond that.
