@@ -17,8 +17,8 @@ import { freePort } from "../support/ports.ts";
 import { pluginSet, filterChain, Plugin } from "../soak/plugins.ts";
 import { root } from "../../scripts/ensure.mjs";
 import { PLUGINS, PluginName, plugin as livePlugin } from "../live/changes.ts";
-import { EcdsFiles } from "../live/ecds.ts";
-import { startFixture, Fixture, load, showsCurrent, until } from "../live/fixture.ts";
+import { EcdsGateway, startEcdsGateway } from "../live/ecds.ts";
+import { startFixture, Fixture, loadUntil, showsCurrent, until } from "../live/fixture.ts";
 
 const LISTENER = readFileSync(join(root, "tests", "faults", "lds-listener.yaml"), "utf8");
 
@@ -150,41 +150,42 @@ const INVALID: Record<PluginName, { change: (config: any) => object; logged: Reg
 
 describe("an invalid plugin configuration pushed over ECDS, under load", () => {
   let fixture: Fixture;
-  let envoy: Envoy;
-  let dir: string;
-  let files: EcdsFiles;
-  const ecds = async (name: PluginName, counter: string) => (await envoy.stat(`extension_config_discovery.http_filter.${name}.${counter}`)) ?? 0;
-  const ecdsDiagnose = async () => `${[...(await envoy.stats())].filter(([k]) => k.startsWith("extension_config_discovery.")).map(([k, v]) => `${k}: ${v}`).join("\n")}\n${envoy.log().slice(-3000)}`;
+  let gateway: EcdsGateway;
+  const ecds = (name: PluginName, counter: string) => gateway.counter(name, counter);
+  const ecdsDiagnose = () => gateway.diagnose();
 
   before(async () => {
     fixture = await startFixture();
-    dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
-    files = new EcdsFiles(dir);
-    for (const name of PLUGINS) files.push(livePlugin(fixture.live, name, 0));
-    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port } });
+    gateway = await startEcdsGateway(PLUGINS.map((name) => livePlugin(fixture.live, name, 0)), { UPSTREAM_PORT: fixture.pods[0].port });
   });
 
   after(async () => {
-    await envoy?.stop();
+    await gateway?.stop();
     await fixture?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses each plugin's invalid configuration, says why, and the old ones keep serving every request", async () => {
     const { watch, live } = fixture;
+    const { envoy, files } = gateway;
     watch.begin([]); // nothing may change: every request must show the starting configurations
-    const running = load(envoy, "LISTENER_PORT", live, 4);
-    for (const name of PLUGINS) {
-      const [rejected, failed, success] = [await ecds(name, "update_rejected"), await ecds(name, "config_fail"), await ecds(name, "update_success")];
-      const current = livePlugin(live, name, watch.steps[name]);
-      files.push({ ...current, config: INVALID[name].change(current.config) });
-      await until(`${name}: ECDS update_rejected to increase`, async () => ((await ecds(name, "update_rejected")) > rejected ? true : undefined), ecdsDiagnose);
-      assert.equal(await ecds(name, "config_fail"), failed + 1);
-      assert.equal(await ecds(name, "update_success"), success, `${name}: the invalid configuration was applied`);
-      const pluginLine = await envoy.waitForLog(INVALID[name].logged);
-      const rejection = await envoy.waitForLog(new RegExp(`config update rejected: Unable to create Wasm plugin ${name}`));
-      console.log(`envoy logged:\n  ${pluginLine.trim()}\n  ${rejection.trim()}`);
-      assert.ok(await showsCurrent(envoy, "LISTENER_PORT", fixture), `${name}: a request no longer shows the old configuration`);
+    let refusing = true;
+    const running = loadUntil(envoy, "LISTENER_PORT", live, () => !refusing, 8);
+    try {
+      await until("the load to reach the pods", async () => (watch.old > 100 ? true : undefined), ecdsDiagnose);
+      for (const name of PLUGINS) {
+        const [rejected, failed, success] = [await ecds(name, "update_rejected"), await ecds(name, "config_fail"), await ecds(name, "update_success")];
+        const current = livePlugin(live, name, watch.steps[name]);
+        files.push({ ...current, config: INVALID[name].change(current.config) });
+        await until(`${name}: ECDS update_rejected to increase`, async () => ((await ecds(name, "update_rejected")) > rejected ? true : undefined), ecdsDiagnose);
+        assert.equal(await ecds(name, "config_fail"), failed + 1);
+        assert.equal(await ecds(name, "update_success"), success, `${name}: the invalid configuration was applied`);
+        const pluginLine = await envoy.waitForLog(INVALID[name].logged);
+        const rejection = await envoy.waitForLog(new RegExp(`config update rejected: Unable to create Wasm plugin ${name}`));
+        console.log(`envoy logged:\n  ${pluginLine.trim()}\n  ${rejection.trim()}`);
+        assert.ok(await showsCurrent(envoy, "LISTENER_PORT", fixture), `${name}: a request no longer shows the old configuration`);
+      }
+    } finally {
+      refusing = false;
     }
     const result = await running;
     console.log(`ecds refusals under load: ${result.requests} requests, ${result.errors} non-2xx, ${watch.mixed} not showing the old configurations`);
@@ -195,6 +196,7 @@ describe("an invalid plugin configuration pushed over ECDS, under load", () => {
 
   it("accepts a corrected configuration of each plugin, which takes effect", async () => {
     const { watch, live } = fixture;
+    const { envoy, files } = gateway;
     for (const name of PLUGINS) {
       watch.begin([name]);
       const success = await ecds(name, "update_success");
@@ -208,35 +210,27 @@ describe("an invalid plugin configuration pushed over ECDS, under load", () => {
 
 describe("a first ECDS configuration the plugin refuses", () => {
   let fixture: Fixture;
-  let envoy: Envoy;
-  let dir: string;
-  let files: EcdsFiles;
+  let gateway: EcdsGateway;
 
   before(async () => {
     fixture = await startFixture();
-    dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
-    files = new EcdsFiles(dir);
-    for (const name of PLUGINS) {
-      const p = livePlugin(fixture.live, name, 0);
-      files.push(name === "sticky" ? { ...p, config: INVALID.sticky.change(p.config) } : p);
-    }
-    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port } });
+    const plugins = PLUGINS.map((name) => livePlugin(fixture.live, name, 0));
+    gateway = await startEcdsGateway(plugins.map((p) => (p.name === "sticky" ? { ...p, config: INVALID.sticky.change(p.config) } : p)), { UPSTREAM_PORT: fixture.pods[0].port });
   });
 
   after(async () => {
-    await envoy?.stop();
+    await gateway?.stop();
     await fixture?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("leaves the filter without a configuration: Envoy answers 500 until a valid one arrives", async () => {
+    const { envoy, files } = gateway;
     const headers = { authorization: `Bearer ${fixture.live.token}`, "x-cart-id": "cart-1" };
     await envoy.waitForLog(INVALID.sticky.logged);
     const refused = await request(envoy.url("LISTENER_PORT", "/"), { headers });
     assert.deepEqual([refused.status, refused.body], [500, ""]);
-    assert.equal(await envoy.stat("extension_config_discovery.http_filter.sticky.update_rejected"), 1);
+    assert.equal(await gateway.counter("sticky", "update_rejected"), 1);
     files.push(livePlugin(fixture.live, "sticky", 0));
-    const diagnose = async () => envoy.log().slice(-3000);
-    await until("a valid sticky configuration to serve", async () => ((await showsCurrent(envoy, "LISTENER_PORT", fixture)) ? true : undefined), diagnose);
+    await until("a valid sticky configuration to serve", async () => ((await showsCurrent(envoy, "LISTENER_PORT", fixture)) ? true : undefined), () => gateway.diagnose());
   });
 });

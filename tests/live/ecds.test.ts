@@ -8,15 +8,12 @@
 //   LIVE_UPDATES (default 4) updates per load run, LIVE_GAP_MS (600) apart; LIVE_MEMORY_UPDATES (100).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
+import { Envoy } from "../envoy/envoy.ts";
 import { request } from "../support/http.ts";
 import { startJwksServer, JwksServer } from "../support/jwks-server.ts";
 import { jwks } from "../plugins/tenant/support.ts";
 import { PLUGINS, PluginName, plugin, NEW_KEY_PROBE, cartKey, sessionKey } from "./changes.ts";
-import { EcdsFiles } from "./ecds.ts";
+import { EcdsFiles, EcdsGateway, startEcdsGateway } from "./ecds.ts";
 import { startFixture, Fixture, loadUntil, showsCurrent, sleep, until } from "./fixture.ts";
 import { p50max } from "./watch.ts";
 
@@ -29,15 +26,14 @@ interface NewKeyResult { startNs: bigint; endNs: bigint; status: number; reason:
 
 describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)", () => {
   let fixture: Fixture;
+  let gateway: EcdsGateway;
   let envoy: Envoy;
-  let dir: string;
   let files: EcdsFiles;
   let idp: JwksServer;
 
   const stat = async (name: string) => (await envoy.stat(name)) ?? 0;
-  const ecds = (name: PluginName, counter: string) => stat(`extension_config_discovery.http_filter.${name}.${counter}`);
   const sdk = (name: PluginName, metric: string) => stat(`wasmcustom.waymark.sdk.${name}.${metric}`);
-  const diagnose = async () => `${[...(await envoy.stats())].filter(([k]) => /extension_config_discovery|waymark\.sdk/.test(k)).map(([k, v]) => `${k}: ${v}`).join("\n")}\n${envoy.log().slice(-3000)}`;
+  const diagnose = () => gateway.diagnose();
 
   /** Publishes the next step of `name` and tells the watch. */
   function update(name: PluginName): void {
@@ -48,24 +44,21 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
   before(async () => {
     fixture = await startFixture();
     idp = await startJwksServer(jwks(fixture.live.k1));
-    dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
-    files = new EcdsFiles(dir);
-    for (const name of PLUGINS) files.push(plugin(fixture.live, name, 0));
-    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, UPSTREAM_PORT: fixture.pods[0].port, JWKS_PORT: idp.port } });
+    gateway = await startEcdsGateway(PLUGINS.map((name) => plugin(fixture.live, name, 0)), { UPSTREAM_PORT: fixture.pods[0].port, JWKS_PORT: idp.port });
+    ({ envoy, files } = gateway);
   });
 
   after(async () => {
-    await envoy?.stop();
+    await gateway?.stop();
     await fixture?.close();
     await idp?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const name of PLUGINS) {
     it(`${name}: ${UPDATES} updates under wrk load: 0 non-2xx, no request mixes old and new, switch time measured`, async () => {
       const { watch, live } = fixture;
       watch.begin([name]);
-      const accepted = await ecds(name, "update_success");
+      const accepted = await gateway.counter(name, "update_success");
       let updating = true;
       const started = process.hrtime.bigint();
       const running = loadUntil(envoy, "LISTENER_PORT", live, () => !updating, 8);
@@ -107,7 +100,7 @@ describe("live configuration through ECDS under load (envoy-configs/ecds.yaml)",
       assert.equal(watch.mixed, 0, `requests mixing configurations:\n${watch.samples.join("\n")}`);
       assert.ok(watch.old + watch.new >= result.requests, `the pods saw ${watch.old + watch.new} requests, wrk counted ${result.requests}`);
       assert.equal(times.length, UPDATES, `every update was seen by the load (switch times: ${JSON.stringify(times)})`);
-      assert.equal((await ecds(name, "update_success")) - accepted, UPDATES, "Envoy accepted every update");
+      assert.equal((await gateway.counter(name, "update_success")) - accepted, UPDATES, "Envoy accepted every update");
       if (name === "tenant") checkNewKey(newKey, watch.renameTimes);
     });
   }

@@ -1,8 +1,10 @@
 // Delivering plugin configurations to envoy-configs/ecds.yaml: one discovery file per filter, each new version
 // written next to it and renamed over it (the atomic move Envoy's watched directory reacts to).
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Plugin } from "../soak/plugins.ts";
+import { startEnvoy, Envoy } from "../envoy/envoy.ts";
 
 /** The ECDS discovery response carrying `plugin` with its configuration. */
 export function ecdsResponse(plugin: Plugin, version: string): string {
@@ -45,4 +47,37 @@ export class EcdsFiles {
     renameSync(temp, this.path(plugin.name));
     return at;
   }
+}
+
+/** A gateway of envoy-configs/ecds.yaml started with these plugin configurations, its files, and its counters. */
+export interface EcdsGateway {
+  envoy: Envoy;
+  files: EcdsFiles;
+  /** Envoy's ECDS counter of a filter: extension_config_discovery.http_filter.<name>.<counter>. */
+  counter(name: string, counter: string): Promise<number>;
+  /** The ECDS counters and the end of Envoy's log, for failure messages. */
+  diagnose(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startEcdsGateway(plugins: Plugin[], vars: Record<string, string | number>): Promise<EcdsGateway> {
+  const dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
+  const files = new EcdsFiles(dir);
+  for (const p of plugins) files.push(p);
+  let envoy: Envoy;
+  try {
+    envoy = await startEnvoy("envoy-configs/ecds.yaml", { vars: { ECDS_DIR: dir, ...vars } });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    envoy, files,
+    counter: async (name, counter) => (await envoy.stat(`extension_config_discovery.http_filter.${name}.${counter}`)) ?? 0,
+    diagnose: async () => `${[...(await envoy.stats())].filter(([k]) => /^extension_config_discovery\.|waymark\.sdk\./.test(k)).map(([k, v]) => `${k}: ${v}`).join("\n")}\n${envoy.log().slice(-3000)}`,
+    stop: async () => {
+      await envoy.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
