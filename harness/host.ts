@@ -191,7 +191,8 @@ export class ProxyWasmHost {
    * it in a fresh copy of the VM (its canary), so a configuration the plugin refuses never reaches this VM: the
    * result says so and the current root keeps serving. An accepted one gets a new root context here
    * (on_context_create, on_vm_start, on_configure); new streams go to it, while streams already open finish on the
-   * old root, which then gets on_done and on_delete (Envoy's PluginHandle release).
+   * old root, which then gets on_done and on_delete (Envoy's PluginHandle release). Ticks (tick(), advance()) go
+   * to the current root only; call-out answers go to the root that made the call.
    */
   async reconfigure(pluginConfig: string | Uint8Array | object): Promise<StartResult> {
     const canary = await new ProxyWasmHost({ ...this.options, pluginConfig, nowMs: this.nowMs }).start();
