@@ -60,6 +60,9 @@ export interface EcdsGateway {
   stop(): Promise<void>;
 }
 
+/** The counters that explain a failed request or update. */
+const DIAGNOSIS = /^extension_config_discovery\.|waymark\.sdk\.|^http\.ingress\.downstream_rq_[345]xx|^cluster\.\w+\.upstream_(rq_5xx|rq_reset|cx_destroy_remote_with_active_rq|cx_connect_fail|rq_timeout)/;
+
 export async function startEcdsGateway(plugins: Plugin[], vars: Record<string, string | number>): Promise<EcdsGateway> {
   const dir = mkdtempSync(join(tmpdir(), "waymark-ecds-"));
   const files = new EcdsFiles(dir);
@@ -74,7 +77,7 @@ export async function startEcdsGateway(plugins: Plugin[], vars: Record<string, s
   return {
     envoy, files,
     counter: async (name, counter) => (await envoy.stat(`extension_config_discovery.http_filter.${name}.${counter}`)) ?? 0,
-    diagnose: async () => `${[...(await envoy.stats())].filter(([k]) => /^extension_config_discovery\.|waymark\.sdk\./.test(k)).map(([k, v]) => `${k}: ${v}`).join("\n")}\n${envoy.log().slice(-3000)}`,
+    diagnose: async () => `${[...(await envoy.stats())].filter(([k, v]) => DIAGNOSIS.test(k) && v > 0).map(([k, v]) => `${k}: ${v}`).join("\n")}\n${envoy.log().slice(-3000)}`,
     stop: async () => {
       await envoy.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -79,10 +79,10 @@ describe("live configuration through LDS under load (all three plugins in one li
     const times = watch.switchTimes();
     const first = p50max(times.map((t) => t.firstNewMs));
     const last = p50max(times.map((t) => t.lastOldMs));
-    console.log(`lds: ${result.requests} requests (${Math.round(rps)}/s) over ${UPDATES} listener updates, ${result.errors} non-2xx; ` +
+    console.log(`lds: ${result.requests} requests (${Math.round(rps)}/s) over ${UPDATES} listener updates, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors; ` +
       `at the pods: ${watch.old + watch.new} requests (${watch.old} old, ${watch.new} new), ${watch.mixed} mixed; ` +
       `switch: first new after p50 ${first.p50} ms / max ${first.max} ms, last old after p50 ${last.p50} ms / max ${last.max} ms`);
-    assert.equal(result.errors, 0, "every request answered 2xx");
+    assert.equal(result.errors, 0, `every request answered 2xx: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors\n${envoy.log().slice(-3000)}`);
     assert.equal(watch.mixed, 0, `requests mixing configurations:\n${watch.samples.join("\n")}`);
     assert.ok(watch.old + watch.new >= result.requests);
     assert.equal(times.length, UPDATES, `every update was seen by the load (${JSON.stringify(times)})`);

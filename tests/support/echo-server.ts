@@ -32,6 +32,8 @@ export interface EchoOptions {
   observe?: (echo: Echo, at: bigint) => void;
   /** Keep every request in `received` (default true; long load runs turn it off). */
   record?: boolean;
+  /** How long an idle keep-alive connection stays open (default 1 s). */
+  keepAliveMs?: number;
 }
 
 /** Starts an echo server on 127.0.0.1 (port 0 = any free port). */
@@ -50,7 +52,7 @@ export async function startEchoServer(name: string, port = 0, extra: Record<stri
       res.end(body);
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = options.keepAliveMs ?? 1000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
