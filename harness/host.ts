@@ -1,6 +1,7 @@
 // A proxy-wasm host in TypeScript that runs a compiled plugin in Node's V8 with the semantics of Envoy 1.40's host
 // (proxy-wasm-cpp-host and Envoy's source/extensions/common/wasm): ABI 0.1.0, 0.2.0 and 0.2.1, the imports that
-// host provides and nothing else, its WASI. One ProxyWasmHost = one VM with one plugin (root context).
+// host provides and nothing else, its WASI. One ProxyWasmHost = one VM with one plugin (root context);
+// reconfigure() replaces the root context as a live configuration update (ECDS, LDS) does in Envoy.
 import { readFileSync } from "node:fs";
 import {
   Status, LogLevel, BufferType, MapType, StreamType, MetricType, HeadersAction, BodyAction, LOG_LEVEL_NAMES, LogLevelName,
@@ -210,13 +211,22 @@ export class ProxyWasmHost {
 
   private exports!: Exports;
   readonly options: HostOptions;
-  private readonly pluginConfig: Uint8Array;
+  private pluginConfig: Uint8Array;
   private readonly vmConfig: Uint8Array;
   /** Envoy numbers metrics by type (counters 4n, gauges 4n+1, histograms 4n+2); several ids may name one stat. */
   private readonly metricsById = new Map<number, { name: string; type: MetricType }>();
   private readonly metricValues = new Map<string, { type: MetricType; value: bigint }>();
   private readonly nextMetricId = [MetricType.Counter, MetricType.Gauge, MetricType.Histogram];
   private readonly streams = new Map<number, HttpStream>();
+  /** The root context new streams, ticks and call-out answers go to; reconfigure() replaces it. */
+  private rootContext = ROOT_CONTEXT_ID;
+  /** Root contexts that still exist (the current one, and replaced ones whose streams have not all ended). */
+  private readonly liveRoots = new Set<number>([ROOT_CONTEXT_ID]);
+  /** The root context of each open stream and each call-out in flight (answers go to the root that called). */
+  private readonly streamRoots = new Map<number, number>();
+  private readonly callRoots = new Map<number, number>();
+  /** Tick period per root context, in ms (0 or absent: no ticks). */
+  readonly tickPeriods = new Map<number, number>();
   private nextContextId = ROOT_CONTEXT_ID + 1;
   /** Envoy's callout tokens: HTTP calls 4n, gRPC calls 4n+1, gRPC streams 4n+2. */
   private nextHttpToken = 0;
@@ -311,18 +321,70 @@ export class ProxyWasmHost {
     }
   }
 
+  /**
+   * A new plugin configuration, applied as Envoy applies an ECDS or LDS update to a running VM. Envoy first tries
+   * it in a fresh copy of the VM (its canary), so a configuration the plugin refuses never reaches this VM: the
+   * result says so and the current root keeps serving. An accepted one gets a new root context here
+   * (on_context_create, on_vm_start, on_configure); new streams go to it, while streams already open finish on the
+   * old root, which then gets on_done and on_delete (Envoy's PluginHandle release). Ticks (tick(), advance()) go
+   * to the current root only; call-out answers go to the root that made the call.
+   */
+  async reconfigure(pluginConfig: string | Uint8Array | object): Promise<StartResult> {
+    const canary = await new ProxyWasmHost({ ...this.options, pluginConfig, nowMs: this.nowMs }).start();
+    if (!canary.ok) return canary;
+    const previous = this.pluginConfig;
+    this.pluginConfig = toBytes(pluginConfig);
+    const id = this.nextContextId++;
+    const logsBefore = this.logs.length;
+    this.liveRoots.add(id);
+    this.call("proxy_on_context_create", id, 0);
+    const vmStarted = this.call("proxy_on_vm_start", id, this.vmConfig.length) !== 0;
+    let configured = false;
+    if (vmStarted) {
+      this.configuring = true;
+      try {
+        configured = this.call("proxy_on_configure", id, this.pluginConfig.length) !== 0;
+      } finally {
+        this.configuring = false;
+      }
+    }
+    const result = { ok: vmStarted && configured, vmStarted, configured, logs: this.logs.slice(logsBefore) };
+    if (!result.ok) {
+      // Accepted by the canary but refused here: Envoy fails the thread-local plugin and keeps the old one.
+      this.pluginConfig = previous;
+      return result;
+    }
+    const old = this.rootContext;
+    this.rootContext = id;
+    this.tickPeriodMs = this.tickPeriods.get(id) ?? 0;
+    this.lastTickNs = this.nowNs;
+    this.retireIfIdle(old);
+    return result;
+  }
+
+  /** The number of root contexts not yet deleted (1 when every replaced root has been retired). */
+  get rootContexts(): number {
+    return this.liveRoots.size;
+  }
+
+  /** How many times the module defined a metric (each definition costs Envoy a new id and table entry). */
+  get metricDefinitions(): number {
+    return this.metricsById.size;
+  }
+
   /** Opens an HTTP stream (a new context under the root). Per-stream properties override the host's. */
   openStream(options: { properties?: Properties } = {}): HttpStream {
     const id = this.nextContextId++;
     const stream = new HttpStream(this, id, options.properties ?? {});
     this.streams.set(id, stream);
-    this.call("proxy_on_context_create", id, ROOT_CONTEXT_ID);
+    this.streamRoots.set(id, this.rootContext);
+    this.call("proxy_on_context_create", id, this.rootContext);
     return stream;
   }
 
   /** Delivers one tick to the root context. */
   tick(): void {
-    this.call("proxy_on_tick", ROOT_CONTEXT_ID);
+    this.call("proxy_on_tick", this.rootContext);
   }
 
   /** Moves the host clock forward, delivering every tick that falls due on the way. */
@@ -358,7 +420,9 @@ export class ProxyWasmHost {
     }
     const r = this.callResponse;
     try {
-      this.call("proxy_on_http_call_response", ROOT_CONTEXT_ID, token, r.headers.size, r.body.length, r.trailers.size);
+      const caller = this.callRoots.get(token) ?? this.rootContext;
+      this.callRoots.delete(token);
+      if (this.liveRoots.has(caller)) this.call("proxy_on_http_call_response", caller, token, r.headers.size, r.body.length, r.trailers.size);
     } finally {
       this.callResponse = null;
     }
@@ -424,7 +488,7 @@ export class ProxyWasmHost {
   private deliverGrpc(delivery: NonNullable<ProxyWasmHost["grpcDelivery"]>, callback: string, token: number, arg: number): void {
     this.grpcDelivery = delivery;
     try {
-      this.call(callback, ROOT_CONTEXT_ID, token, arg);
+      this.call(callback, this.rootContext, token, arg);
     } finally {
       this.grpcDelivery = null;
     }
@@ -479,7 +543,7 @@ export class ProxyWasmHost {
     }
     if (typeof fn !== "function") return 0;
     const saved = this.effectiveContext;
-    this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : ROOT_CONTEXT_ID;
+    this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : this.rootContext;
     this.depth++;
     let result: number | bigint | void;
     try {
@@ -501,6 +565,22 @@ export class ProxyWasmHost {
 
   streamClosed(id: number): void {
     this.streams.delete(id);
+    const root = this.streamRoots.get(id);
+    this.streamRoots.delete(id);
+    if (root !== undefined && root !== this.rootContext) this.retireIfIdle(root);
+  }
+
+  /** A replaced root context with no stream left gets on_done and, when that says done, on_delete. */
+  private retireIfIdle(root: number): void {
+    for (const r of this.streamRoots.values()) if (r === root) return;
+    if (this.call("proxy_on_done", root) === 0) return; // the plugin finishes later (proxy_done)
+    this.call("proxy_on_delete", root);
+    this.liveRoots.delete(root);
+  }
+
+  /** The root context of a context: itself for a root, its parent for a stream. */
+  private rootOf(context: number): number {
+    return this.streamRoots.get(context) ?? context;
   }
 
   // Views of module memory, rebuilt only when the memory grew (a grown memory has a new buffer).
@@ -668,12 +748,16 @@ export class ProxyWasmHost {
         return Status.Ok;
       },
       proxy_set_tick_period_milliseconds(ms: number): number {
-        host.tickPeriodMs = ms;
-        host.lastTickNs = host.nowNs;
+        const root = host.rootOf(host.effectiveContext);
+        host.tickPeriods.set(root, ms);
+        if (root === host.rootContext) {
+          host.tickPeriodMs = ms;
+          host.lastTickNs = host.nowNs;
+        }
         return Status.Ok;
       },
       proxy_set_effective_context(id: number): number {
-        if (id !== ROOT_CONTEXT_ID && !host.streams.has(id)) return Status.BadArgument;
+        if (!host.liveRoots.has(id) && !host.streams.has(id)) return Status.BadArgument;
         host.effectiveContext = id;
         return Status.Ok;
       },
@@ -813,6 +897,7 @@ export class ProxyWasmHost {
           trailers: host.pairsToStrings(trailers), timeoutMs: timeout, answered: false,
         };
         host.httpCalls.push(call);
+        host.callRoots.set(call.token, host.rootOf(host.effectiveContext));
         host.setU32(retToken, call.token);
         const answer = host.options.onHttpCall?.(call);
         if (answer !== undefined) host.settle(Promise.resolve(answer).then((a) => host.respondToCall(call.token, a)));
@@ -885,7 +970,7 @@ export class ProxyWasmHost {
         if (!queue) return Status.NotFound;
         queue.items.push(data);
         // Envoy posts proxy_on_queue_ready to the registering root context: it runs after the current callback.
-        host.settle(Promise.resolve().then(() => host.call("proxy_on_queue_ready", ROOT_CONTEXT_ID, token)));
+        host.settle(Promise.resolve().then(() => host.call("proxy_on_queue_ready", host.rootContext, token)));
         return Status.Ok;
       },
       proxy_dequeue_shared_queue(token: number, retPtr: number, retSize: number): number {

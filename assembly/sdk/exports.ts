@@ -6,6 +6,8 @@ import { getPropertyString } from "./properties";
 import { logError } from "./log";
 import "./abort"; // parsed so the build can route abort to it
 import { readTestTrapSwitch, trapIfRequested } from "./test-trap";
+import { recordConfigured, recordReleased } from "./lifecycle";
+import { setTickPeriod } from "./time";
 
 const roots = new Map<u32, RootContext>();
 const streams = new Map<u32, HttpContext>();
@@ -47,7 +49,11 @@ export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): bool {
 }
 
 export function proxy_on_configure(rootId: u32, configSize: u32): bool {
-  return roots.has(rootId) ? roots.get(rootId).onConfigure(configSize) : false;
+  if (!roots.has(rootId)) return false;
+  const root = roots.get(rootId);
+  const accepted = root.onConfigure(configSize);
+  if (accepted) recordConfigured(root.rootId);
+  return accepted;
 }
 
 export function proxy_on_tick(rootId: u32): void {
@@ -115,8 +121,12 @@ export function proxy_on_delete(contextId: u32): void {
     streams.get(contextId).onDelete();
     streams.delete(contextId);
   } else if (roots.has(contextId)) {
-    roots.get(contextId).onDelete();
+    const root = roots.get(contextId);
+    root.onDelete();
+    // Envoy keeps waking a deleted root's timer (it only skips the call), so a retired root stops its ticks.
+    setTickPeriod(0);
     roots.delete(contextId);
+    recordReleased(root.rootId);
   }
 }
 

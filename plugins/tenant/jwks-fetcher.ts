@@ -1,7 +1,8 @@
 // One remote JWKS: fetched by HTTP call-out to an Envoy cluster, refreshed before cache_duration runs out,
 // refetched (rate-limited) when a token names a kid the set lacks. A failed fetch never drops the last good
-// set; it is counted and retried with a growing back-off. The owner (the root context) drives it with the
-// host clock: start(), onTick(), and the call-out answer.
+// set; it is counted and retried with a growing back-off — also across configuration updates, which hand the
+// last good set to the new root context. The owner (the root context) drives it with the host clock: start(),
+// onTick(), and the call-out answer.
 import { HeaderPair, httpCall, logWarn, logInfo } from "../../assembly/sdk";
 import { RemoteJwks } from "./config";
 import { KeySetHolder, parseKeySet } from "./keys";
@@ -15,6 +16,31 @@ const RETRY_MIN_MS: i64 = 500;
 const RETRY_MAX_MS: i64 = 30_000;
 
 export enum FetchReason { Initial = 0, Refresh = 1, UnknownKid = 2 }
+
+/** A key set as fetched, and when (host ms). */
+class FetchedSet {
+  constructor(public readonly keys: KeySetHolder, public readonly atMs: i64) {}
+}
+
+/** At most this many remote key sets are remembered for the next configuration (32 providers fit twice). */
+const HANDOVER_MAX: i32 = 64;
+
+/**
+ * The last good set of every remote JWKS fetched in this VM, by cluster and uri. A configuration update (ECDS, LDS)
+ * gets a new root context with new fetchers: they start from this set and keep its refresh schedule, instead of
+ * holding every request for a first fetch — and refusing them all if the identity provider is down right then.
+ */
+const handover = new Map<string, FetchedSet>();
+
+function handoverKey(remote: RemoteJwks): string {
+  return remote.cluster + " " + remote.uri;
+}
+
+function remember(remote: RemoteJwks, set: FetchedSet): void {
+  const key = handoverKey(remote);
+  if (!handover.has(key) && handover.size >= HANDOVER_MAX) handover.delete(handover.keys()[0]);
+  handover.set(key, set);
+}
 
 export class JwksFetcher {
   /** The last good key set (null until one arrived). */
@@ -30,7 +56,16 @@ export class JwksFetcher {
   attempted: bool = false;
   lastError: string = "";
 
-  constructor(public readonly provider: string, public readonly remote: RemoteJwks, private readonly metrics: TenantMetrics) {}
+  constructor(public readonly provider: string, public readonly remote: RemoteJwks, private readonly metrics: TenantMetrics) {
+    const key = handoverKey(remote);
+    if (handover.has(key)) {
+      const previous = handover.get(key);
+      this.keys = previous.keys;
+      this.attempted = true;
+      this.nextDueMs = previous.atMs + remote.cacheDurationMs * REFRESH_AT_PERCENT / 100;
+      logInfo("tenant: provider " + provider + ": starts with the key set an earlier configuration fetched from " + remote.uri);
+    }
+  }
 
   get busy(): bool { return this.inFlight >= 0; }
 
@@ -98,6 +133,7 @@ export class JwksFetcher {
     this.retryDelayMs = RETRY_MIN_MS;
     this.metrics.fetchSuccess.increment();
     this.nextDueMs = nowMs + this.remote.cacheDurationMs * REFRESH_AT_PERCENT / 100;
+    remember(this.remote, new FetchedSet(keys, nowMs));
     if (first) logInfo("tenant: provider " + this.provider + ": key set loaded from " + this.remote.uri);
     return true;
   }

@@ -19,6 +19,8 @@ export interface EnvoyOptions {
   readyTimeoutMs?: number;
   /** Worker threads (--concurrency, default 1); every worker runs its own Wasm VM. */
   concurrency?: number;
+  /** More command-line options (e.g. ["--drain-strategy", "immediate"]). */
+  args?: string[];
 }
 
 export interface Envoy {
@@ -121,7 +123,7 @@ async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<
 
   const child = spawn(envoyBinary(), [
     "--config-path", configPath, "--log-level", options.logLevel ?? "info", "--concurrency", String(options.concurrency ?? 1),
-    "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)),
+    "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)), ...(options.args ?? []),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";

@@ -27,21 +27,32 @@ function pairs(req: IncomingMessage): Array<[string, string]> {
   return out;
 }
 
+export interface EchoOptions {
+  /** Called with every request once it is read, with the time its headers arrived (process.hrtime, ns). */
+  observe?: (echo: Echo, at: bigint) => void;
+  /** Keep every request in `received` (default true; long load runs turn it off). */
+  record?: boolean;
+  /** How long an idle keep-alive connection stays open (default 1 s). */
+  keepAliveMs?: number;
+}
+
 /** Starts an echo server on 127.0.0.1 (port 0 = any free port). */
-export async function startEchoServer(name: string, port = 0, extra: Record<string, string> = {}): Promise<EchoServer> {
+export async function startEchoServer(name: string, port = 0, extra: Record<string, string> = {}, options: EchoOptions = {}): Promise<EchoServer> {
   const received: Echo[] = [];
   const server: Server = createServer((req, res) => {
+    const at = process.hrtime.bigint();
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const echo: Echo = { name, method: req.method ?? "", path: req.url ?? "", headers: pairs(req), body: Buffer.concat(chunks).toString("utf8") };
-      received.push(echo);
+      options.observe?.(echo, at);
+      if (options.record !== false) received.push(echo);
       const body = JSON.stringify({ ...extra, ...echo });
       res.writeHead(200, { "content-type": "application/json", "x-echo-name": name, "content-length": Buffer.byteLength(body) });
       res.end(body);
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = options.keepAliveMs ?? 1000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());

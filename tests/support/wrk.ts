@@ -9,6 +9,9 @@ export interface LoadResult {
   p99Ms: number;
   /** Responses that were not 2xx/3xx, plus socket errors. */
   errors: number;
+  /** The two parts of `errors`. */
+  non2xx: number;
+  socketErrors: number;
 }
 
 function ms(text: string | undefined): number {
@@ -24,12 +27,16 @@ export function parseWrk(out: string): LoadResult {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return { requests, rps, p50Ms: ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1]), p99Ms: ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1]), errors: non2xx + socketErrors };
+  return { requests, rps, p50Ms: ms(/^\s+50%\s+(\S+)/m.exec(out)?.[1]), p99Ms: ms(/^\s+99%\s+(\S+)/m.exec(out)?.[1]), errors: non2xx + socketErrors, non2xx, socketErrors };
 }
 
-/** Runs wrk against `url` for `seconds` with `connections` keep-alive connections on one thread. */
-export function runWrk(url: string, options: { seconds: number; connections?: number; headers?: Record<string, string>; script?: string }): Promise<LoadResult> {
+/**
+ * Runs wrk against `url` for `seconds` with `connections` keep-alive connections on one thread. A request
+ * unanswered after `timeoutSeconds` (wrk's default: 2) counts as a socket error.
+ */
+export function runWrk(url: string, options: { seconds: number; connections?: number; headers?: Record<string, string>; script?: string; timeoutSeconds?: number }): Promise<LoadResult> {
   const args = ["-t1", `-c${options.connections ?? 16}`, `-d${options.seconds}s`, "--latency"];
+  if (options.timeoutSeconds !== undefined) args.push("--timeout", `${options.timeoutSeconds}s`);
   for (const [k, v] of Object.entries(options.headers ?? {})) args.push("-H", `${k}: ${v}`);
   if (options.script) args.push("-s", options.script);
   args.push(url);

@@ -199,4 +199,24 @@ describe("tenant: remote key sets", () => {
     host.respondToCall(onlyPending(host).token, { status: 200, body: jwks(k2) });
     assert.equal(JSON.parse(after.localReply!.body).reason, "unknown_kid");
   });
+
+  it("a configuration update hands the last good key set to the new root context, with its refresh schedule", async () => {
+    const host = await startTenant(remoteConfig());
+    host.advance(100);
+    host.respondToCall(onlyPending(host).token, { status: 200, body: jwks(k1) });
+    host.advance(1000);
+    const updated = await host.reconfigure(remoteConfig({ cache_duration: "300s" }));
+    assert.ok(updated.ok, JSON.stringify(updated.logs));
+    assert.ok(updated.logs.some((l) => l.message.includes("starts with the key set an earlier configuration fetched from http://idp.local/.well-known/jwks.json")));
+    // The identity provider is down now: the new configuration verifies with the set it was handed, no fetch.
+    const s = open(host, await sign(k1, { tenant: "acme" }));
+    assert.equal(s.requestPaused, false);
+    assert.deepEqual(s.upstream.headers?.values("x-tenant"), ["acme"]);
+    assert.equal(host.pendingCalls().length, 0);
+    // The refresh comes at 90% of cache_duration counted from the fetch, not from the update.
+    host.advance(CACHE_MS * 0.9 - 1200);
+    assert.equal(host.pendingCalls().length, 0);
+    host.advance(200);
+    assert.equal(host.pendingCalls().length, 1);
+  });
 });
