@@ -12,6 +12,7 @@ const COMMANDS = {
   "jws verify": { file: "jws-verify.mjs", summary: "verify a compact JWS with a JWK or JWKS (--jwk <file> <jws> | --batch <file.jsonl>)" },
   validate: { file: "validate.mjs", summary: "check a plugin configuration: the plugin's own load-time rules (its .wasm) and its JSON Schema" },
   test: { file: "test.mjs", summary: "run a case file: requests through a chain of plugins and what must come out (--envoy: through real Envoy)" },
+  mesh: { file: "mesh.mjs", summary: "change the running local mesh: status | scale <deployment> <n> | rollout <deployment> | alias <group> <version>" },
 };
 
 function usage() {

@@ -13,7 +13,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Document } from "yaml";
 import { SignJWT } from "jose";
-import { scenarios, services, gateways, fixedPorts, featureGroupConfig, TENANTS, ISSUER, AUDIENCE, Scenario } from "./topology.ts";
+import { scenarios, services, gateways, fixedPorts, featureGroupConfig, TENANTS, ISSUER, AUDIENCE, Scenario, INITIAL_ALIASES } from "./topology.ts";
 import { tamper } from "./tokens.ts";
 import { root } from "../scripts/ensure.mjs";
 
@@ -94,7 +94,7 @@ export async function casesText(): Promise<string> {
   const { publicJwk } = caseKey();
   const chain = ingress.plugins.map((use) => ({
     plugin: use.plugin,
-    configuration: use.config(fixedPorts),
+    configuration: use.config(fixedPorts, { aliases: INITIAL_ALIASES }),
     // As envoy-configs/mesh-ingress.yaml: feature-group may hold the headers while it reads the body.
     ...(use.plugin === "feature-group" ? { allow_on_headers_stop_iteration: true } : {}),
   }));

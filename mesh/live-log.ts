@@ -6,7 +6,7 @@
 // (JSON lines, see envoy-configs/mesh-*.yaml), which Envoy writes out every 10 s: those lines arrive late, with
 // the time the request started.
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
-import { services, PortPlan } from "./topology.ts";
+import type { ServiceSpec } from "./topology.ts";
 import type { Echo, EchoServer } from "../tests/support/echo-server.ts";
 
 /** One access log line (field names as in the templates' json_format). */
@@ -25,6 +25,14 @@ export interface RoutingEvent {
   flags?: string;
 }
 
+/** A line of the live log for a change of the mesh (`waymark mesh ...`), once every gateway applied it. */
+export function formatChange(r: { summary: string; added: string[]; removed: string[]; gateways: string[]; convergedMs: number[] }): string {
+  const pods = [...r.added.map((p) => `+ ${p}`), ...r.removed.map((p) => `- ${p}`)];
+  const slowest = Math.max(0, ...r.convergedMs);
+  return `${clock()}  CHANGE ${r.summary}${pods.length ? ` (${pods.join(", ")})` : ""}  applied by ${r.gateways.join(", ") || "no gateway"}` +
+    ` in ${(slowest / 1000).toFixed(2)} s${r.convergedMs.length > 1 ? ` per step (${r.convergedMs.length} steps)` : ""}`;
+}
+
 export function formatEvent(e: RoutingEvent): string {
   const facts: string[] = [];
   if (e.tenant) facts.push(`tenant=${e.tenant}`);
@@ -37,9 +45,8 @@ export function formatEvent(e: RoutingEvent): string {
 
 const clock = () => new Date().toTimeString().slice(0, 8);
 
-/** The event for a request an echo pod answered. */
-export function podEvent(instance: string, echo: Echo): RoutingEvent {
-  const spec = services.find((s) => s.name === instance);
+/** The event for a request an echo pod answered (`spec`: what the pod is). */
+export function podEvent(instance: string, echo: Echo, spec: ServiceSpec | undefined): RoutingEvent {
   const first = (name: string) => echo.headers.find(([k]) => k === name)?.[1] ?? null;
   const hops = echo.headers.filter(([k]) => k === "x-waymark-hops").flatMap(([, v]) => v.split(",").map((h) => h.trim()));
   // The egress gateway keeps the hop list (internal topology) from the external system.
@@ -64,14 +71,19 @@ export function gatewayEvent(line: AccessLogLine, pods: Set<string>): RoutingEve
 }
 
 /** Follows the pods and the gateways' access logs; `print` gets one line per request. */
-export function followMesh(mesh: { plan: PortPlan; echoes: Map<string, EchoServer>; accessLogs: Map<string, string> }, print: (line: string) => void): { stop(): void } {
-  const pods = new Set(services.map((s) => mesh.plan.address(s.name)));
+export function followMesh(
+  mesh: { echoes: Map<string, EchoServer>; accessLogs: Map<string, string>; identity(instance: string): ServiceSpec | undefined },
+  print: (line: string) => void,
+): { stop(): void } {
+  // Every address a pod ever had: an access log line may arrive after its pod was rolled away.
+  const pods = new Set<string>();
   const tails = [...mesh.accessLogs.values()].map((file) => ({ fd: openSync(file, "r"), offset: 0, partial: "" }));
   const buf = Buffer.alloc(64 * 1024);
   const poll = () => {
     for (const [instance, server] of mesh.echoes) {
+      pods.add(server.address);
       // Taken out as reported, so a long session does not keep every request in memory.
-      for (const echo of server.received.splice(0)) print(formatEvent(podEvent(instance, echo)));
+      for (const echo of server.received.splice(0)) print(formatEvent(podEvent(instance, echo, mesh.identity(instance))));
     }
     for (const tail of tails) {
       while (fstatSync(tail.fd).size > tail.offset) {

@@ -5,11 +5,13 @@
 //   --free-ports   use free ports instead of the fixed ones (tests; a second mesh next to a running one)
 //   --check        run every scenario once after start-up, print the outcome and stop (exit 1 if any differs)
 import { join } from "node:path";
+import { rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { gateways, scenarios, services, fixedPorts, Scenario } from "./topology.ts";
 import { startMesh, freePlan, busyPorts, Mesh } from "./mesh.ts";
 import { demoTokens } from "./tokens.ts";
 import { curlFor, mintCartId, mintUrl, runAll, maglevPod, Context } from "./scenarios.ts";
-import { followMesh } from "./live-log.ts";
+import { followMesh, formatChange } from "./live-log.ts";
+import { startControl } from "./control.ts";
 import { table } from "./table.ts";
 import { root } from "../scripts/ensure.mjs";
 import { onStopSignal } from "../scripts/lifecycle.mjs";
@@ -18,11 +20,17 @@ import { stopAllEnvoys } from "../tests/envoy/envoy.ts";
 const args = process.argv.slice(2);
 const t0 = Number(process.env.WAYMARK_T0) || Date.now();
 const plan = args.includes("--free-ports") ? await freePlan() : fixedPorts;
+/** Where `waymark mesh` finds the running mesh's control endpoint. */
+const CONTROL_FILE = join(root, "build", "mesh", "control.json");
+mkdirSync(join(root, "build", "mesh"), { recursive: true });
 
 let mesh: Mesh | undefined;
 let follower: { stop(): void } | undefined;
+let control: { close(): Promise<void> } | undefined;
 const stopAll = async () => {
   follower?.stop();
+  await control?.close();
+  if (control && plan === fixedPorts) rmSync(CONTROL_FILE, { force: true });
   await mesh?.stop();
   await stopAllEnvoys(); // gateways still starting when the signal came
   console.log("\nstopped: every gateway and service is down.");
@@ -44,7 +52,18 @@ try {
   process.exit(1);
 }
 
-const ctx: Context = { plan, tokens: await demoTokens(), available: mesh.available };
+const running = mesh;
+const ctx: Context = { plan, tokens: await demoTokens(), available: mesh.available, podNames: (d) => running.pods(d).map((p) => p.spec.name) };
+try {
+  const endpoint = await startControl(mesh, plan.port("control"));
+  control = endpoint;
+  // `waymark mesh ...` finds the fixed-port mesh here; a --free-ports mesh (tests, a second mesh) is named with --mesh.
+  if (plan === fixedPorts) writeFileSync(CONTROL_FILE, JSON.stringify({ url: endpoint.url, pid: process.pid }) + "\n");
+} catch (err) {
+  console.error(`the mesh's control endpoint did not start: ${(err as Error).message}`);
+  await stopAll();
+  process.exit(1);
+}
 const total = ((Date.now() - t0) / 1000).toFixed(1);
 console.log(`\nWaymark mesh ready: ${gateways.length} Envoy gateways and ${services.length} services up in ${(mesh.readyMs / 1000).toFixed(1)} s` +
   (process.env.WAYMARK_T0 ? ` (${total} s since \`npm start\`, install and build included)` : ""));
@@ -55,6 +74,9 @@ console.log(table(["gateway", "role", "listener", "admin", "what it does"], gate
   g.name, `${g.role}${g.dc !== "dc1" ? ` (${g.dc})` : ""}`, `http://${plan.address(g.name)}`, `http://${plan.address(`${g.name}/admin`)}`, g.about,
 ])));
 console.log(`\nJWKS: http://${plan.address("jwks")}/.well-known/jwks.json   tokens: node --import tsx mesh/tokens.ts   access logs: build/mesh/logs/`);
+const meshFlag = plan === fixedPorts ? "" : ` --mesh http://${plan.address("control")}`;
+console.log(`Change it live (pods and aliases, through Envoy's file-based EDS and ECDS, no restart):`);
+console.log(`  npx waymark mesh status${meshFlag}    npx waymark mesh scale cart 5${meshFlag}    npx waymark mesh rollout cart${meshFlag}    npx waymark mesh alias geo-discount v3${meshFlag}`);
 
 if (args.includes("--check")) {
   const outcomes = await runAll(ctx);
@@ -67,7 +89,7 @@ console.log("\nTry these (each answer is JSON naming the service, version, pod, 
 const expectText = async (s: Scenario) => {
   const e = s.expect;
   const parts = [String(e.status)];
-  for (const v of [e.service, e.version, e.maglev ? await maglevPod(e.maglev.gateway, e.maglev.key) : e.pod, e.dc, e.namespace]) if (v) parts.push(v);
+  for (const v of [e.service, e.version, e.maglev ? await maglevPod(ctx, e.maglev.gateway, e.maglev.key) : e.pod, e.dc, e.namespace]) if (v) parts.push(v);
   if (e.tenant) parts.push(`tenant=${e.tenant}`);
   if (e.group) parts.push(`group=${e.group}`);
   return parts.join(" ");
@@ -90,4 +112,5 @@ for (const [i, s] of scenarios.entries()) {
 console.log("Ctrl-C stops everything. Routing decisions as they happen (request, status, tenant, group, version, gateways -> pod [dc]);");
 console.log("requests a gateway answers itself (401, 404, minted IDs) show up when Envoy writes its access log, up to 10 s later:\n");
 follower = followMesh(mesh, (line) => console.log(line));
+mesh.onChange((report) => console.log(formatChange(report)));
 await new Promise(() => {});

@@ -2,7 +2,7 @@
 // the topology expects; also turns a scenario into the curl command `npm start` prints.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { scenarios, CART_PODS, PortPlan, Scenario, Expect } from "./topology.ts";
+import { scenarios, CART_DEPLOYMENT, PortPlan, Scenario, Expect } from "./topology.ts";
 import { request } from "../tests/support/http.ts";
 import { root } from "../scripts/ensure.mjs";
 
@@ -11,6 +11,8 @@ export interface Context {
   /** Demo tokens by tenant (and "tampered"). */
   tokens: Record<string, string>;
   available: Set<string>;
+  /** The names of a deployment's running pods, in the order the gateways list them. */
+  podNames(deployment: string): string[];
 }
 
 /** What a request reached: the fields of Expect, as observed. */
@@ -66,21 +68,27 @@ export function curlFor(s: Scenario, ctx: Context, id?: string): string {
   return parts.join(" ");
 }
 
-let maglevPick: ((gateway: string, key: string) => string) | undefined;
+let hashTool: Promise<any> | undefined;
 
-/** The cart pod Envoy's Maglev (65537 slots, hashing pod names) picks for a key: dist/tools/hash, Envoy's algorithm. */
-export async function maglevPod(gateway: string, key: string): Promise<string> {
-  if (!maglevPick) {
-    const hash = await import(pathToFileURL(join(root, "dist", "tools", "hash.js")).href);
-    const handles = new Map<string, number>();
-    maglevPick = (gw, k) => {
-      const pods = CART_PODS[gw];
-      if (!handles.has(gw)) handles.set(gw, hash.maglevBuild(pods.join("\n"), new Uint32Array(0), 65537));
-      const index = hash.maglevChooseKeys(handles.get(gw)!, k)[0];
-      return pods[index];
-    };
+/**
+ * The pod Envoy's Maglev (65537 slots, hashing pod names) picks for a key among `pods`: dist/tools/hash, Envoy's
+ * algorithm, the same code the sticky plugin runs.
+ */
+export async function maglevPicks(pods: string[], keys: string[]): Promise<string[]> {
+  hashTool ??= import(pathToFileURL(join(root, "dist", "tools", "hash.js")).href);
+  const hash = await hashTool;
+  const table = hash.maglevBuild(pods.join("\n"), new Uint32Array(0), 65537);
+  if (table < 0) throw new Error(`no Maglev table over ${pods.join(", ")} (error ${-table})`);
+  try {
+    return [...hash.maglevChooseKeys(table, keys.join("\n"))].map((i: number) => pods[i]);
+  } finally {
+    hash.maglevRelease(table);
   }
-  return maglevPick(gateway, key);
+}
+
+/** The cart pod Envoy's Maglev picks for a key at a cart gateway, over that gateway's running pods. */
+export async function maglevPod(ctx: Pick<Context, "podNames">, gateway: string, key: string): Promise<string> {
+  return (await maglevPicks(ctx.podNames(CART_DEPLOYMENT[gateway]), [key]))[0];
 }
 
 function describe(e: Partial<Observed> & { status: number }): string {
@@ -93,9 +101,9 @@ function describe(e: Partial<Observed> & { status: number }): string {
 }
 
 /** The expectation with the Maglev pod resolved. */
-async function resolved(expect: Expect): Promise<Partial<Observed> & { status: number }> {
+async function resolved(expect: Expect, ctx: Context): Promise<Partial<Observed> & { status: number }> {
   const { maglev, ...rest } = expect;
-  return maglev ? { ...rest, pod: await maglevPod(maglev.gateway, maglev.key) } : rest;
+  return maglev ? { ...rest, pod: await maglevPod(ctx, maglev.gateway, maglev.key) } : rest;
 }
 
 export async function observe(s: Scenario, ctx: Context, id?: string): Promise<Observed> {
@@ -141,7 +149,7 @@ function trimmed(observed: Observed, expected: Partial<Observed>): Partial<Obser
 }
 
 export async function runScenario(s: Scenario, ctx: Context): Promise<Outcome> {
-  const expected = await resolved(s.expect);
+  const expected = await resolved(s.expect, ctx);
   const expectedText = describe(expected);
   const lacking = s.needs.filter((p) => !ctx.available.has(p));
   if (lacking.length) return { scenario: s, result: "skip", expected: expectedText, observed: "-", note: `needs ${lacking.join(", ")} (not built)` };

@@ -12,6 +12,8 @@
 export interface ServiceSpec {
   /** Unique instance name (also the compose service name), e.g. "order-mgmt-v2-0". */
   name: string;
+  /** The deployment an echo pod belongs to ("order-mgmt-v2"): `waymark mesh scale|rollout` act on deployments. */
+  deployment?: string;
   kind: "echo" | "jwks";
   /** The service this instance belongs to, e.g. "order-mgmt"; the echo answers with it as `name`. */
   service: string;
@@ -30,7 +32,27 @@ export interface PluginUse {
   plugin: "tenant" | "feature-group" | "sticky";
   /** Placeholder in the template that receives the configuration as a quoted JSON string. */
   placeholder: string;
-  config(p: PortPlan): Record<string, unknown>;
+  /** The configuration for a port plan and the live settings (default: as the mesh starts). */
+  config(p: PortPlan, live?: LiveSettings): Record<string, unknown>;
+  /**
+   * The filter's configuration arrives through Envoy's ECDS from {{XDS_DIR}}/<plugin>/ecds.json instead of the
+   * template (the template names the filter with config_discovery), so it can change while Envoy serves.
+   */
+  ecds?: { allowOnHeadersStopIteration: boolean; failurePolicy: "FAIL_CLOSED" | "FAIL_OPEN" | "FAIL_RELOAD" };
+}
+
+/** What `waymark mesh alias` changes while the mesh runs: the feature-group alias table. */
+export interface LiveSettings {
+  aliases: Record<string, string>;
+}
+
+/** Pods of one service version in one place, scaled and rolled as a unit (a Kubernetes Deployment). */
+export interface DeploymentSpec {
+  name: string;
+  service: string;
+  version: string;
+  dc: string;
+  namespace: string;
 }
 
 export interface GatewaySpec {
@@ -46,6 +68,11 @@ export interface GatewaySpec {
   plugins: PluginUse[];
   /** Template placeholder values (upstream ports, ...); LISTENER_PORT, ADMIN_PORT, plugin configs are added. */
   vars(p: PortPlan): Record<string, string | number>;
+  /**
+   * Clusters whose endpoints are the pods of a deployment, by cluster name: they read them from a file (Envoy's
+   * file-based EDS, {{XDS_DIR}}/<cluster>.eds.json), so pods come and go without a restart.
+   */
+  eds?: Record<string, string>;
 }
 
 /** What a scenario expects; fields left out are not compared. null = must be absent. */
@@ -88,6 +115,8 @@ export interface Scenario {
 export interface PortPlan {
   port(name: string): number;
   address(name: string): string;
+  /** Records the port of a process started later (a pod `waymark mesh scale|rollout` adds). */
+  assign(name: string, port: number): void;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -109,36 +138,40 @@ export const PAYMENTS_HOST = "payments.example";
 // ---------------------------------------------------------------------------------------------------------------
 // Services
 
-const echo = (name: string, service: string, version: string, dc: string, namespace: string, port: number, external = false): ServiceSpec =>
-  ({ name, kind: "echo", service, version, pod: name, dc, namespace, port, ...(external ? { external } : {}) });
+const pod = (deployment: string, index: number, service: string, version: string, dc: string, namespace: string, port: number): ServiceSpec =>
+  ({ name: `${deployment}-${index}`, deployment, kind: "echo", service, version, pod: `${deployment}-${index}`, dc, namespace, port });
 
+/** Every process of the mesh as it starts; `waymark mesh scale|rollout` adds and removes pods of a deployment. */
 export const services: ServiceSpec[] = [
   { name: "jwks", kind: "jwks", service: "jwks", version: "v1", pod: "jwks", dc: "dc1", namespace: "identity", port: 18000 },
-  echo("order-mgmt-v1-0", "order-mgmt", "v1", "dc1", "trunk", 18011),
-  echo("order-mgmt-v2-0", "order-mgmt", "v2", "dc1", "trunk", 18012),
-  echo("order-mgmt-v3-0", "order-mgmt", "v3", "dc1", "trunk", 18013),
-  echo("order-mgmt-acme-0", "order-mgmt", "v1", "dc1", "tenant-acme", 18014),
-  echo("cart-0", "cart", "v1", "dc1", "trunk", 18021),
-  echo("cart-1", "cart", "v1", "dc1", "trunk", 18022),
-  echo("cart-2", "cart", "v1", "dc1", "trunk", 18023),
-  echo("cart-dc2-0", "cart", "v1", "dc2", "trunk", 18031),
-  echo("cart-dc2-1", "cart", "v1", "dc2", "trunk", 18032),
-  echo("crm-0", "crm", "v1", "dc1", "trunk", 18041),
-  echo(`crm-${SANDBOX}-0`, "crm", "v1-dev", "dc1", `sandbox-${SANDBOX}`, 18042),
-  echo("billing-v1-0", "billing", "v1", "dc1", "trunk", 18051),
-  echo("billing-v3-0", "billing", "v3", "dc1", "trunk", 18052),
-  echo("payments-provider", "payments-provider", "2024-06", "external", "external", 18061, true),
+  pod("order-mgmt-v1", 0, "order-mgmt", "v1", "dc1", "trunk", 18011),
+  pod("order-mgmt-v2", 0, "order-mgmt", "v2", "dc1", "trunk", 18012),
+  pod("order-mgmt-v3", 0, "order-mgmt", "v3", "dc1", "trunk", 18013),
+  pod("order-mgmt-acme", 0, "order-mgmt", "v1", "dc1", "tenant-acme", 18014),
+  pod("cart", 0, "cart", "v1", "dc1", "trunk", 18021),
+  pod("cart", 1, "cart", "v1", "dc1", "trunk", 18022),
+  pod("cart", 2, "cart", "v1", "dc1", "trunk", 18023),
+  pod("cart-dc2", 0, "cart", "v1", "dc2", "trunk", 18031),
+  pod("cart-dc2", 1, "cart", "v1", "dc2", "trunk", 18032),
+  pod("crm", 0, "crm", "v1", "dc1", "trunk", 18041),
+  pod(`crm-${SANDBOX}`, 0, "crm", "v1-dev", "dc1", `sandbox-${SANDBOX}`, 18042),
+  pod("billing-v1", 0, "billing", "v1", "dc1", "trunk", 18051),
+  pod("billing-v3", 0, "billing", "v3", "dc1", "trunk", 18052),
+  { name: "payments-provider", kind: "echo", service: "payments-provider", version: "2024-06", pod: "payments-provider", dc: "external",
+    namespace: "external", port: 18061, external: true },
 ];
+
+/** The deployments, with the pods they start with (services above). */
+export const deployments: DeploymentSpec[] = [...new Map(services.filter((s) => s.deployment).map((s) =>
+  [s.deployment!, { name: s.deployment!, service: s.service, version: s.version, dc: s.dc, namespace: s.namespace }])).values()];
 
 /** What an echo service reports about itself besides its service name (the echo server's `extra`). */
 export function serviceIdentity(s: ServiceSpec): Record<string, string> {
   return { version: s.version, pod: s.pod, dc: s.dc, namespace: s.namespace };
 }
 
-export const CART_PODS: Record<string, string[]> = {
-  cart: ["cart-0", "cart-1", "cart-2"],
-  "cart-dc2": ["cart-dc2-0", "cart-dc2-1"],
-};
+/** The cart deployment each cart gateway picks pods of (its cluster cart-pods). */
+export const CART_DEPLOYMENT: Record<string, string> = { cart: "cart", "cart-dc2": "cart-dc2" };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Plugin configurations (the JSON each plugin receives; `npx waymark validate` checks the same documents)
@@ -163,18 +196,24 @@ export function tenantConfig(p: PortPlan): Record<string, unknown> {
   };
 }
 
+/** Which version each focus group gets when the mesh starts (`waymark mesh alias <group> <version>` changes it live). */
+export const INITIAL_ALIASES: Record<string, string> = { "geo-discount": "v2", "progressive-discount": "v3" };
+
+/** The versions order-mgmt and billing route x-version to (what an alias may name). */
+export const ROUTED_VERSIONS = ["v1", "v2", "v3"];
+
 /**
  * The feature-group plugin: order-mgmt's focus groups (v2 = discount by geolocation, v3 = progressive discount
  * for loyal customers) and the developer sandbox override. The ingress decides (trust_incoming false); internal
  * gateways keep what the ingress decided and decide only for calls that carry no group yet.
  */
-export function featureGroupConfig(trustIncoming: boolean): Record<string, unknown> {
+export function featureGroupConfig(trustIncoming: boolean, aliases: Record<string, string> = INITIAL_ALIASES): Record<string, unknown> {
   return {
     rules: [
       { group: "geo-discount", geo: { countries: ["DE", "AT"] } },
       { group: "progressive-discount", body: { pointer: "/customer/segment", equals: "loyal" } },
     ],
-    aliases: { "geo-discount": "v2", "progressive-discount": "v3" },
+    aliases,
     geo: {
       // One trusted proxy (a load balancer) in front of the ingress appends the client address.
       xff_num_trusted_hops: 1,
@@ -192,16 +231,18 @@ export function featureGroupConfig(trustIncoming: boolean): Record<string, unkno
   };
 }
 
-/** The sticky plugin in pick mode at a cart gateway: the pod list of its own DC, the other DC as peer. */
-export function stickyConfig(gateway: string, local: string, peers: Record<string, string>): (p: PortPlan) => Record<string, unknown> {
-  return (p) => ({
+/**
+ * The sticky plugin in pick mode at a cart gateway: it follows the live endpoints of the gateway's cluster cart-pods
+ * (membership, read from the gateway's own admin through cluster envoy_admin), the other DC is a peer.
+ */
+export function stickyConfig(local: string, peers: Record<string, string>): () => Record<string, unknown> {
+  return () => ({
     key: [{ header: "x-cart-id" }, { path: "/api/carts/{cart}/items" }, { cookie: "cart" }],
     mode: "pick",
     algorithm: "maglev",
     table_size: 65537,
-    // Hash by pod name, so a cart keeps its pod when addresses change (and on the demo's free ports).
-    use_hostname_for_hashing: true,
-    pods: CART_PODS[gateway].map((pod) => ({ address: p.address(pod), hostname: pod })),
+    // Pods are keyed by name (the EDS endpoints' hash_key), as the native MAGLEV cluster cart-maglev keys them.
+    membership: { cluster: "cart-pods", admin_cluster: "envoy_admin" },
     id: { path: "/.waymark/id", prefix: "cart-" },
     dc: { local, peers, header: "x-waymark-dc" },
     // A request without a cart key is balanced over the pods normally.
@@ -215,8 +256,11 @@ export function stickyConfig(gateway: string, local: string, peers: Record<strin
 const quotedPorts = (p: PortPlan, names: Record<string, string>) =>
   Object.fromEntries(Object.entries(names).map(([k, v]) => [k, p.port(v)]));
 
-const endpoints = (p: PortPlan, pods: string[]) =>
-  JSON.stringify(pods.map((pod) => ({ endpoint: { hostname: pod, address: { socket_address: { address: "127.0.0.1", port_value: p.port(pod) } } } })));
+/** feature-group reads its configuration through ECDS, so `waymark mesh alias` can promote a group live. */
+const featureGroup = (trustIncoming: boolean): PluginUse => ({
+  plugin: "feature-group", placeholder: "FEATURE_GROUP_CONFIG", config: (_p, live) => featureGroupConfig(trustIncoming, live?.aliases),
+  ecds: { allowOnHeadersStopIteration: true, failurePolicy: "FAIL_RELOAD" },
+});
 
 export const gateways: GatewaySpec[] = [
   {
@@ -224,39 +268,44 @@ export const gateways: GatewaySpec[] = [
     about: "public API only: /api/orders, /api/carts, /api/customers (tenant + feature-group plugins)",
     plugins: [
       { plugin: "tenant", placeholder: "TENANT_CONFIG", config: tenantConfig },
-      { plugin: "feature-group", placeholder: "FEATURE_GROUP_CONFIG", config: () => featureGroupConfig(false) },
+      featureGroup(false),
     ],
     vars: (p) => quotedPorts(p, { JWKS_PORT: "jwks", ORDER_MGMT_PORT: "order-mgmt", CART_PORT: "cart", CRM_PORT: "crm" }),
   },
   {
     name: "order-mgmt", role: "internal", dc: "dc1", template: "envoy-configs/mesh-order-mgmt.yaml", port: 10001, adminPort: 19001,
     about: "acme -> dedicated instance; x-version v2/v3 -> canaries; else v1",
-    plugins: [{ plugin: "feature-group", placeholder: "FEATURE_GROUP_CONFIG", config: () => featureGroupConfig(true) }],
-    vars: (p) => quotedPorts(p, { V1_PORT: "order-mgmt-v1-0", V2_PORT: "order-mgmt-v2-0", V3_PORT: "order-mgmt-v3-0", ACME_PORT: "order-mgmt-acme-0" }),
+    plugins: [featureGroup(true)],
+    vars: () => ({}),
+    eds: { "order-mgmt-v1": "order-mgmt-v1", "order-mgmt-v2": "order-mgmt-v2", "order-mgmt-v3": "order-mgmt-v3", "order-mgmt-acme": "order-mgmt-acme" },
   },
   {
     name: "cart", role: "internal", dc: "dc1", template: "envoy-configs/mesh-cart.yaml", port: 10002, adminPort: 19002,
-    about: "sticky plugin (pick): each cart to its pod; dc2 carts to the dc2 gateway",
-    plugins: [{ plugin: "sticky", placeholder: "STICKY_CONFIG", config: stickyConfig("cart", "dc1", { dc2: "dc2-gateway" }) }],
-    vars: (p) => ({ DC: "dc1", PEER_DC: "dc2", PEER_PORT: p.port("cart-dc2"), POD_ENDPOINTS: endpoints(p, CART_PODS.cart) }),
+    about: "sticky plugin (pick, following the pods live): each cart to its pod; dc2 carts to the dc2 gateway",
+    plugins: [{ plugin: "sticky", placeholder: "STICKY_CONFIG", config: stickyConfig("dc1", { dc2: "dc2-gateway" }) }],
+    vars: (p) => ({ DC: "dc1", PEER_DC: "dc2", PEER_PORT: p.port("cart-dc2") }),
+    eds: { "cart-pods": "cart", "cart-maglev": "cart" },
   },
   {
     name: "cart-dc2", role: "internal", dc: "dc2", template: "envoy-configs/mesh-cart.yaml", port: 10003, adminPort: 19003,
     about: "the second data centre's cart gateway (2 pods)",
-    plugins: [{ plugin: "sticky", placeholder: "STICKY_CONFIG", config: stickyConfig("cart-dc2", "dc2", { dc1: "dc1-gateway" }) }],
-    vars: (p) => ({ DC: "dc2", PEER_DC: "dc1", PEER_PORT: p.port("cart"), POD_ENDPOINTS: endpoints(p, CART_PODS["cart-dc2"]) }),
+    plugins: [{ plugin: "sticky", placeholder: "STICKY_CONFIG", config: stickyConfig("dc2", { dc1: "dc1-gateway" }) }],
+    vars: (p) => ({ DC: "dc2", PEER_DC: "dc1", PEER_PORT: p.port("cart") }),
+    eds: { "cart-pods": "cart-dc2", "cart-maglev": "cart-dc2" },
   },
   {
     name: "crm", role: "internal", dc: "dc1", template: "envoy-configs/mesh-crm.yaml", port: 10004, adminPort: 19004,
     about: `x-sandbox: ${SANDBOX} -> sandbox-${SANDBOX} (changed crm); else trunk`,
     plugins: [],
-    vars: (p) => ({ SANDBOX, TRUNK_PORT: p.port("crm-0"), SANDBOX_PORT: p.port(`crm-${SANDBOX}-0`) }),
+    vars: () => ({ SANDBOX }),
+    eds: { "crm-trunk": "crm", "crm-sandbox": `crm-${SANDBOX}` },
   },
   {
     name: "billing", role: "internal", dc: "dc1", template: "envoy-configs/mesh-billing.yaml", port: 10005, adminPort: 19005,
     about: "internal only; x-version v3 -> billing v3; else v1",
-    plugins: [{ plugin: "feature-group", placeholder: "FEATURE_GROUP_CONFIG", config: () => featureGroupConfig(true) }],
-    vars: (p) => quotedPorts(p, { V1_PORT: "billing-v1-0", V3_PORT: "billing-v3-0" }),
+    plugins: [featureGroup(true)],
+    vars: () => ({}),
+    eds: { "billing-v1": "billing-v1", "billing-v3": "billing-v3" },
   },
   {
     name: "egress", role: "egress", dc: "dc1", template: "envoy-configs/mesh-egress.yaml", port: 10006, adminPort: 19006,
@@ -330,10 +379,14 @@ export const scenarios: Scenario[] = [
 // ---------------------------------------------------------------------------------------------------------------
 // Port plans
 
+/** The port of the mesh's control endpoint (`waymark mesh scale|rollout|alias` talk to the running mesh there). */
+export const CONTROL_PORT = 19099;
+
 /** The fixed ports above (npm start, docker compose). */
 export const fixedPorts: PortPlan = planFrom(new Map([
   ...services.map((s) => [s.name, s.port] as [string, number]),
   ...gateways.flatMap((g) => [[g.name, g.port], [`${g.name}/admin`, g.adminPort]] as Array<[string, number]>),
+  ["control", CONTROL_PORT],
 ]));
 
 export function planFrom(ports: Map<string, number>): PortPlan {
@@ -342,10 +395,10 @@ export function planFrom(ports: Map<string, number>): PortPlan {
     if (v === undefined) throw new Error(`the topology has no port named ${name}`);
     return v;
   };
-  return { port, address: (name) => `127.0.0.1:${port(name)}` };
+  return { port, address: (name) => `127.0.0.1:${port(name)}`, assign: (name, p) => void ports.set(name, p) };
 }
 
-/** Every port name of the topology (services, gateway listeners, gateway admins). */
+/** Every port name of the topology (services, gateway listeners, gateway admins, the control endpoint). */
 export function portNames(): string[] {
-  return [...services.map((s) => s.name), ...gateways.flatMap((g) => [g.name, `${g.name}/admin`])];
+  return [...services.map((s) => s.name), ...gateways.flatMap((g) => [g.name, `${g.name}/admin`]), "control"];
 }

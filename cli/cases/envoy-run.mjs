@@ -53,8 +53,15 @@ async function freePort() {
   });
 }
 
+/** A Wasm filter's name: its plugin's name, or for one configured through ECDS the filter's own name. */
+function wasmFilterName(f) {
+  if (f.config_discovery) return `${f.name} (ECDS)`;
+  return f.typed_config?.config?.name || f.typed_config?.config?.root_id || "(unnamed)";
+}
+
 function isWasmFilter(f) {
-  return f?.name === "envoy.filters.http.wasm" || /\.wasm\.v3\.Wasm$/.test(f?.typed_config?.["@type"] ?? "");
+  return f?.name === "envoy.filters.http.wasm" || /\.wasm\.v3\.Wasm$/.test(f?.typed_config?.["@type"] ?? "") ||
+    (f?.config_discovery?.type_urls ?? []).some((t) => /\.wasm\.v3\.Wasm$/.test(t));
 }
 
 function httpFilters(listener) {
@@ -88,7 +95,7 @@ export function readEnvoyConfig(file) {
   return {
     file,
     config,
-    listeners: listeners.map((l, i) => ({ name: l.name ?? `listener ${i}`, wasm: httpFilters(l).filter(isWasmFilter).map((f) => f.typed_config?.config?.name || f.typed_config?.config?.root_id || "(unnamed)") })),
+    listeners: listeners.map((l, i) => ({ name: l.name ?? `listener ${i}`, wasm: httpFilters(l).filter(isWasmFilter).map(wasmFilterName) })),
     clusters,
   };
 }

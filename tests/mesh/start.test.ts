@@ -3,7 +3,7 @@
 // stops every process it started, Envoy included; a port already in use gives a clear message, not a stack trace.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFile, ChildProcess } from "node:child_process";
+import { spawn, spawnSync, execFile, ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, Server } from "node:net";
 import { join } from "node:path";
@@ -82,6 +82,46 @@ describe("npm start's runner (mesh/run.ts)", () => {
     ];
     while (want.some((re) => !re.test(run.output())) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     for (const re of want) assert.match(run.output(), re);
+  });
+
+  it("waymark mesh changes the running mesh without a restart; the live log shows each change", { timeout: 120_000 }, async () => {
+    const mesh = /--mesh (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1];
+    assert.ok(mesh, "the runner prints its control endpoint");
+    const waymark = (...args: string[]) => spawnSync(process.execPath, [join(root, "bin", "waymark.mjs"), "mesh", ...args, "--mesh", mesh!], { encoding: "utf8" });
+    const envoyPids = childPids(run.child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("envoy"));
+
+    const scaled = waymark("scale", "cart", "4");
+    assert.equal(scaled.status, 0, scaled.stdout + scaled.stderr);
+    assert.match(scaled.stdout, /^cart: scaled 3 -> 4\n  \+ cart-3 127\.0\.0\.1:\d+\napplied by cart in \d+\.\d\d s/);
+    await run.waitFor(/CHANGE cart: scaled 3 -> 4 \(\+ cart-3 127\.0\.0\.1:\d+\)\s+applied by cart/, 5000);
+    // The new pod is there at once: an ID minted for it comes home through the public entry point.
+    const address = /\+ cart-3 (127\.0\.0\.1:\d+)/.exec(scaled.stdout)![1];
+    const gateway = /cart\s+internal\s+http:\/\/(127\.0\.0\.1:\d+)/.exec(run.output())![1];
+    const ingress = /ingress\s+ingress\s+http:\/\/(127\.0\.0\.1:\d+)/.exec(run.output())![1];
+    const id = JSON.parse(await sh(`curl -s 'http://${gateway}/.waymark/id?pod=${address}'`)).id;
+    // globex's token, from the printed curl of the scenario "other tenants share the baseline v1".
+    const lines = run.output().split("\n");
+    const baseline = lines.findIndex((l) => l.includes("other tenants share the baseline v1"));
+    const token = /-H 'authorization: Bearer ([^']+)'/.exec(lines.slice(baseline).find((l) => l.startsWith("curl "))!)![1];
+    const served = JSON.parse(await sh(`curl -s -H 'authorization: Bearer ${token}' 'http://${ingress}/api/carts/${id}/items'`));
+    assert.equal(served.pod, "cart-3");
+
+    const status = waymark("status");
+    assert.equal(status.status, 0, status.stderr);
+    assert.match(status.stdout, /^cart\s+cart-0 127\.0\.0\.1:\d+, cart-1 [^,]+, cart-2 [^,]+, cart-3 127\.0\.0\.1:\d+$/m);
+
+    const promoted = waymark("alias", "geo-discount", "v3");
+    assert.equal(promoted.status, 0, promoted.stdout + promoted.stderr);
+    assert.match(promoted.stdout, /^geo-discount: v2 -> v3\napplied by ingress, order-mgmt, billing in/);
+    const geo = JSON.parse(await sh(`curl -s -H 'authorization: Bearer ${token}' -H 'x-forwarded-for: 203.0.113.7' 'http://${ingress}/api/orders'`));
+    assert.equal(geo.version, "v3");
+    assert.equal(geo.pod, "order-mgmt-v3-0");
+
+    const refused = waymark("scale", "shop", "2");
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /no deployment named shop; deployments: order-mgmt-v1, /);
+    // No gateway was restarted for any of it.
+    assert.deepEqual(childPids(run.child.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("envoy")).sort(), envoyPids.sort());
   });
 
   it("Ctrl-C stops every process it started, Envoy included", async () => {
