@@ -98,8 +98,12 @@ describe("a start that fails part-way leaves nothing running", () => {
   let dir: string | undefined;
   let stall: Server | undefined;
   let registry: Server | undefined;
+  const stalled: Socket[] = [];
+  const held: Socket[] = [];
   after(async () => {
-    for (const server of [stall, registry]) await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    // Both servers hold connections open on purpose: end them, or close() would wait for them forever.
+    for (const socket of [...stalled, ...held]) socket.destroy();
+    for (const server of [stall, registry]) await new Promise<void>((r) => (server?.listening ? server.close(() => r()) : r()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -111,12 +115,11 @@ describe("a start that fails part-way leaves nothing running", () => {
     const clone = join(dir, "clone");
     mkdirSync(clone);
     execFileSync("sh", ["-c", `git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C '${clone}'`], { cwd: root });
-    const held: Socket[] = [];
     const listen = async (server: Server) => {
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
       return (server.address() as { port: number }).port;
     };
-    stall = createServer(() => { /* hold the connection, say nothing */ });
+    stall = createServer((socket) => void stalled.push(socket)); // hold the connection, say nothing
     registry = createServer((socket) => void held.push(socket));
     const [stallPort, registryPort] = [await listen(stall), await listen(registry)];
     const run = npm(["start", "--", "--free-ports"], {
