@@ -23,7 +23,7 @@ const CONNECTIONS = Number(process.env.COST_CONNECTIONS ?? 8);
 const PODS = ["10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080"];
 
 /** feature-group as the issue prices it: a geo rule on the country header, a percent rule, aliases. */
-const FEATURE_GROUP = {
+export const FEATURE_GROUP = {
   rules: [
     { group: "geo-discount", geo: { countries: ["DE", "AT"] } },
     { group: "beta", percent: { value: 10, key: { header: "x-user-id" } } },
@@ -37,7 +37,7 @@ const FEATURE_GROUP_BODY = { ...FEATURE_GROUP, rules: [{ group: "loyal", body: {
 
 const BUFFER = { name: "envoy.filters.http.buffer", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: 131072 } };
 
-const STICKY = { key: [{ header: "x-cart-id" }], mode: "pick", algorithm: "maglev", pods: PODS.map((address) => ({ address })), on_missing: "continue" };
+export const STICKY = { key: [{ header: "x-cart-id" }], mode: "pick", algorithm: "maglev", pods: PODS.map((address) => ({ address })), on_missing: "continue" };
 
 /** The Lua peer of FEATURE_GROUP's geo rule: client-sent values removed, then the country decides. */
 const LUA_GEO = `
@@ -112,6 +112,7 @@ export async function run(): Promise<BenchRow[]> {
     { name: "feature-group (geo header rule, percent rule, aliases)", filters: [featureGroup(), router], request: get, proof: `${W}feature_group.group.geo-discount` },
     { name: "sticky (pick, header key, 3 pods)", filters: [sticky(), router], request: get, proof: `${W}sticky.keys.from.header` },
     { name: "all three (three filters)", filters: [tenant(), featureGroup(), sticky(), router], request: get, proof: `${W}sticky.keys.from.header` },
+    { name: "all three, one module (dist/waymark.wasm)", filters: [plugin("waymark", { tenant: tenantConfig(100, "auto"), feature_group: FEATURE_GROUP, sticky: STICKY }, true), router], request: get, proof: `${W}sticky.keys.from.header` },
     { name: "native jwt_authn (jwt cache) + claim_to_headers", filters: [jwtAuthn(true), router], request: get, proof: "http.ingress.jwt_authn.allowed" },
     { name: "native Lua, the same geo rule", filters: [luaFilter(LUA_GEO), router], request: get },
     { name: "native jwt_authn + Lua", filters: [jwtAuthn(true), luaFilter(LUA_GEO), router], request: get, proof: "http.ingress.jwt_authn.allowed" },
@@ -126,6 +127,7 @@ export async function run(): Promise<BenchRow[]> {
 
   const goals: Goal[] = [
     { label: "suite (three filters) <= 1.00x native jwt_authn + Lua", variant: "all three (three filters)", against: "native jwt_authn + Lua", ratio: 1.0 },
+    { label: "suite (one module, dist/waymark.wasm) <= 1.00x native jwt_authn + Lua", variant: "all three, one module (dist/waymark.wasm)", against: "native jwt_authn + Lua", ratio: 1.0 },
     { label: "tenant <= 1.25x the floor", variant: "tenant, warm cache", against: "Wasm floor (hand-written minimal module)", ratio: 1.25 },
     { label: "feature-group <= 1.25x the floor", variant: "feature-group (geo header rule, percent rule, aliases)", against: "Wasm floor (hand-written minimal module)", ratio: 1.25 },
     { label: "sticky <= 1.25x the floor", variant: "sticky (pick, header key, 3 pods)", against: "Wasm floor (hand-written minimal module)", ratio: 1.25 },

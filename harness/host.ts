@@ -56,6 +56,11 @@ export interface HostOptions {
    * When false (Envoy's default), StopIteration becomes StopAllIterationAndWatermark: the body waits too.
    */
   allowOnHeadersStopIteration?: boolean;
+  /**
+   * Count every host function the module calls (hostCalls), every callback the host makes (callbacks) and every
+   * buffer the host copies into module memory (copiesIn), by name: what a request costs in crossings.
+   */
+  countCalls?: boolean;
   /** Envoy's per-stream buffer limit: a buffered request body beyond it gets 413 (default 1 MiB). */
   bufferLimitBytes?: number;
   /** Start time of the host clock in ms since the epoch (default: now). The clock only moves with advance(). */
@@ -122,6 +127,10 @@ export class ProxyWasmHost {
   readonly sharedData = new Map<string, { value: Uint8Array; cas: number }>();
   tickPeriodMs = 0;
   trapped: WasmTrap | null = null;
+  /** With countCalls: host functions called by the module, callbacks called by the host, copies into the module. */
+  readonly hostCalls = new Map<string, number>();
+  readonly callbacks = new Map<string, number>();
+  copiesIn = 0;
 
   private exports!: Exports;
   readonly options: HostOptions;
@@ -276,6 +285,7 @@ export class ProxyWasmHost {
       if (fn) this.exportCache.set(name, fn);
     }
     if (typeof fn !== "function") return 0;
+    if (this.options.countCalls) this.callbacks.set(name, (this.callbacks.get(name) ?? 0) + 1);
     const saved = this.effectiveContext;
     this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : ROOT_CONTEXT_ID;
     this.depth++;
@@ -333,6 +343,7 @@ export class ProxyWasmHost {
   private giveLatin1(value: string, retPtr: number, retSize: number): Status {
     const alloc = (this.exports.malloc ?? this.exports.proxy_on_memory_allocate)!;
     const ptr = value.length === 0 ? 0 : alloc(value.length);
+    if (ptr !== 0 && this.options.countCalls) this.copiesIn++;
     const mem = this.mem;
     for (let i = 0; i < value.length; i++) mem[ptr + i] = value.charCodeAt(i);
     const view = this.view;
@@ -344,6 +355,7 @@ export class ProxyWasmHost {
   private give(bytes: Uint8Array, retPtr: number, retSize: number): Status {
     const alloc = (this.exports.malloc ?? this.exports.proxy_on_memory_allocate)!;
     const ptr = bytes.length === 0 ? 0 : alloc(bytes.length);
+    if (ptr !== 0 && this.options.countCalls) this.copiesIn++;
     if (bytes.length) this.mem.set(bytes, ptr);
     this.view.setUint32(retPtr, ptr, true);
     this.view.setUint32(retSize, bytes.length, true);
@@ -631,6 +643,15 @@ export class ProxyWasmHost {
         throw new Error(`proc_exit(${code})`);
       },
     };
+    if (this.options.countCalls) {
+      const counted = env as Record<string, (...a: never[]) => number>;
+      for (const [name, fn] of Object.entries(counted)) {
+        counted[name] = (...args: never[]) => {
+          host.hostCalls.set(name, (host.hostCalls.get(name) ?? 0) + 1);
+          return fn(...args);
+        };
+      }
+    }
     return { env, wasi_snapshot_preview1: wasi, wasi_unstable: wasi };
   }
 
