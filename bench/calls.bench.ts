@@ -20,6 +20,8 @@ export async function run(): Promise<BenchRow[]> {
     { name: "feature-group", wasm: "feature-group", rootId: "feature-group", config: FEATURE_GROUP },
     { name: "sticky", wasm: "sticky", rootId: "sticky", config: STICKY },
   ];
+  subjects.push({ name: "all three, one module (waymark)", wasm: "waymark", rootId: "waymark",
+    config: { tenant: subjects[1].config, feature_group: FEATURE_GROUP, sticky: STICKY } });
   const rows: BenchRow[] = [];
   console.log("\n| plugin | callbacks per request | host calls per request | copies into the module |\n|---|---|---|---|");
   for (const s of subjects) {

@@ -7,6 +7,7 @@ import { RootContext, findRootFactory, registeredRootIds } from "../context";
 import { allocateForHost } from "../memory";
 import { getPropertyString } from "../properties";
 import { logError } from "../log";
+import { requestSnapshot } from "../header-snapshot";
 import { addRoot, rootOf, addStream, streamOf, removeContext } from "../dispatch";
 import "../abort"; // parsed so the build can route abort to it
 import { readTestTrapSwitch, trapIfRequested } from "../test-trap";
@@ -30,6 +31,7 @@ export function proxy_on_memory_allocate(size: usize): usize {
 }
 
 export function proxy_on_context_create(contextId: u32, parentId: u32): void {
+  requestSnapshot.reset();
   if (parentId == 0) {
     const id = getPropertyString(["plugin_root_id"]);
     const rootId = id !== null ? id : "";
@@ -44,43 +46,51 @@ export function proxy_on_context_create(contextId: u32, parentId: u32): void {
 }
 
 export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): bool {
+  requestSnapshot.reset();
   readTestTrapSwitch(vmConfigSize);
   const root = rootOf(rootId);
   return root !== null ? root.onVmStart(vmConfigSize) : true;
 }
 
 export function proxy_on_configure(rootId: u32, configSize: u32): bool {
+  requestSnapshot.reset();
   const root = rootOf(rootId);
   return root !== null ? root.onConfigure(configSize) : false;
 }
 
 export function proxy_on_tick(rootId: u32): void {
+  requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onTick();
 }
 
 export function proxy_on_queue_ready(rootId: u32, queueId: u32): void {
+  requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onQueueReady(queueId);
 }
 
 export function proxy_on_foreign_function(rootId: u32, functionId: u32, dataSize: u32): void {
+  requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onForeignFunction(functionId, dataSize);
 }
 
 export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
+  requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
+  requestSnapshot.reset();
   trapIfRequested();
   const stream = streamOf(contextId);
   return stream !== null ? stream.onRequestHeaders(numHeaders, endOfStream != 0) : 0;
 }
 
 export function proxy_on_delete(contextId: u32): void {
+  requestSnapshot.reset();
   const stream = streamOf(contextId);
   if (stream !== null) {
     stream.onDelete();
