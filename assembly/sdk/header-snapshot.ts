@@ -38,7 +38,7 @@ export class HeaderSnapshot {
     this.size = 0;
     this.count = 0;
     this.unusable = false;
-    if (this.changes.length > 0) this.changes = [];
+    if (this.changes.length > 0) this.changes.length = 0;
   }
 
   /** Takes the map from the host when not taken yet; false when it cannot answer (use the host instead). */
@@ -74,9 +74,7 @@ export class HeaderSnapshot {
   /** Whether the module changed header `name` in this callback (the buffer alone no longer tells its value). */
   changed(name: string): bool {
     const changes = this.changes;
-    if (changes.length == 0) return false;
-    name = lowerAscii(name);
-    for (let i = 0; i < changes.length; i++) if (unchecked(changes[i]).name == name) return true;
+    for (let i = 0; i < changes.length; i++) if (sameName(unchecked(changes[i]).name, name)) return true;
     return false;
   }
 
@@ -89,7 +87,7 @@ export class HeaderSnapshot {
     for (let i: u32 = 0; i < n; i++) {
       const keyLen = load<u32>(sizes);
       const valueLen = load<u32>(sizes, 4);
-      if (keyLen == nameLen && sameName(data, name)) {
+      if (keyLen == nameLen && bufferNameIs(data, name)) {
         const f = this.found;
         f.ptr = data + keyLen + 1;
         f.len = valueLen;
@@ -105,11 +103,9 @@ export class HeaderSnapshot {
   applyChanges(name: string, inBuffer: string | null): string | null {
     let value = inBuffer;
     const changes = this.changes;
-    if (changes.length == 0) return value;
-    name = lowerAscii(name);
     for (let i = 0; i < changes.length; i++) {
       const c = unchecked(changes[i]);
-      if (c.name != name) continue;
+      if (!sameName(c.name, name)) continue;
       if (c.change == Change.Removed) value = null;
       else if (c.change == Change.Replaced) value = c.value;
       else if (value === null) value = c.value; // an added value is first only when there was none
@@ -124,26 +120,34 @@ export class HeaderSnapshot {
   private note(name: string, change: Change, value: string): void {
     // Before the map is taken the host's answer already includes the change.
     if (this.base == 0) return;
-    this.changes.push(new Noted(lowerAscii(name), change, value));
+    this.changes.push(new Noted(name, change, value));
   }
 }
 
-/** Header names are ASCII and Envoy keeps them in lower case; a lookup ignores case as Envoy's does. */
-function sameName(ptr: usize, name: string): bool {
-  for (let i = 0; i < name.length; i++) {
-    let c = <u32>name.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-    if (<u32>load<u8>(ptr + <usize>i) != c) return false;
+/** ASCII letters in lower case (header names are ASCII; Envoy compares them ignoring case). */
+// @ts-ignore: decorator
+@inline function lower(c: u32): u32 {
+  return c - 0x41 < 26 ? c | 0x20 : c;
+}
+
+/** Whether the name at `ptr` in the buffer (Envoy keeps names in lower case) is `name`, ignoring case. */
+function bufferNameIs(ptr: usize, name: string): bool {
+  const src = changetype<usize>(name);
+  for (let i: usize = 0, n = <usize>name.length; i < n; i++) {
+    if (<u32>load<u8>(ptr + i) != lower(<u32>load<u16>(src + (i << 1)))) return false;
   }
   return true;
 }
 
-function lowerAscii(name: string): string {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return name.toLowerCase();
+function sameName(a: string, b: string): bool {
+  const n = a.length;
+  if (n != b.length) return false;
+  const pa = changetype<usize>(a);
+  const pb = changetype<usize>(b);
+  for (let i: usize = 0; i < <usize>n; i++) {
+    if (lower(<u32>load<u16>(pa + (i << 1))) != lower(<u32>load<u16>(pb + (i << 1)))) return false;
   }
-  return name;
+  return true;
 }
 
 /** The request headers of the current callback. */
