@@ -11,8 +11,11 @@ import { pairsCount } from "./pairs";
 
 const enum Change { Removed = 0, Replaced = 1, Added = 2 }
 
+/** One change; the objects are kept and reused from callback to callback (no garbage per request). */
 class Noted {
-  constructor(readonly name: string, readonly change: Change, readonly value: string) {}
+  name: string = "";
+  change: Change = Change.Removed;
+  value: string = "";
 }
 
 /** A header found in the buffer: where its value is. */
@@ -28,7 +31,9 @@ export class HeaderSnapshot {
   private count: u32 = 0;
   /** The walk failed (no map, or badly framed): lookups go to the host one by one. */
   private unusable: bool = false;
+  /** changes[0 .. changeCount) hold this callback's changes, in order. */
   private changes: Noted[] = [];
+  private changeCount: i32 = 0;
   private readonly found: FoundValue = new FoundValue();
 
   /** Forgets the buffer (a new callback, or another context): the next lookup takes the map again. */
@@ -38,7 +43,7 @@ export class HeaderSnapshot {
     this.size = 0;
     this.count = 0;
     this.unusable = false;
-    if (this.changes.length > 0) this.changes.length = 0;
+    this.changeCount = 0;
   }
 
   /** Takes the map from the host when not taken yet; false when it cannot answer (use the host instead). */
@@ -69,12 +74,12 @@ export class HeaderSnapshot {
   get pairCount(): u32 { return this.count; }
 
   /** Whether the module changed any header in this callback. */
-  get hasChanges(): bool { return this.changes.length > 0; }
+  get hasChanges(): bool { return this.changeCount > 0; }
 
   /** Whether the module changed header `name` in this callback (the buffer alone no longer tells its value). */
   changed(name: string): bool {
     const changes = this.changes;
-    for (let i = 0; i < changes.length; i++) if (sameName(unchecked(changes[i]).name, name)) return true;
+    for (let i = 0, n = this.changeCount; i < n; i++) if (sameName(unchecked(changes[i]).name, name)) return true;
     return false;
   }
 
@@ -103,7 +108,7 @@ export class HeaderSnapshot {
   applyChanges(name: string, inBuffer: string | null): string | null {
     let value = inBuffer;
     const changes = this.changes;
-    for (let i = 0; i < changes.length; i++) {
+    for (let i = 0, n = this.changeCount; i < n; i++) {
       const c = unchecked(changes[i]);
       if (!sameName(c.name, name)) continue;
       if (c.change == Change.Removed) value = null;
@@ -120,7 +125,11 @@ export class HeaderSnapshot {
   private note(name: string, change: Change, value: string): void {
     // Before the map is taken the host's answer already includes the change.
     if (this.base == 0) return;
-    this.changes.push(new Noted(name, change, value));
+    if (this.changeCount == this.changes.length) this.changes.push(new Noted());
+    const c = unchecked(this.changes[this.changeCount++]);
+    c.name = name;
+    c.change = change;
+    c.value = value;
   }
 }
 

@@ -16,12 +16,15 @@ import { FeatureGroupRoot } from "./root";
 const FIRST_WINDOW: u32 = 2048;
 const MAX_WINDOW: u32 = 32768;
 
+/** No body rule waiting: shared and never added to, so a new stream allocates no array. */
+const NO_CANDIDATES = new Array<i32>(0);
+
 export class FeatureGroupStream extends HttpContext {
   private facts: RequestFacts | null = null;
   // While held for the body:
   private scanner: JsonPointerScanner | null = null;
   /** Body rules still undecided, in rule order, from `next` on. */
-  private candidates: i32[] = [];
+  private candidates: i32[] = NO_CANDIDATES;
   private next: i32 = 0;
   /** The rule that wins when every candidate fails (-1: none). */
   private fallback: i32 = -1;

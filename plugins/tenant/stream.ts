@@ -11,11 +11,14 @@ import { jwtPayloadFromMetadata } from "./metadata";
 import { claimHeaders } from "./verify";
 import { realmOf, sendUnauthorized, REASON_MISSING, REASON_JWKS_UNAVAILABLE } from "./reply";
 
+/** The tokens of a stream not yet scanned: shared and never added to, so a new stream allocates no array. */
+const NO_TOKENS = new Array<FoundToken>(0);
+
 export class TenantStream extends HttpContext {
   /** Provider whose key set this held request waits for (-1 when not held). */
   waitingFor: i32 = -1;
   deadlineMs: i64 = 0;
-  private tokens: FoundToken[] = [];
+  private tokens: FoundToken[] = NO_TOKENS;
   /** :path as it arrived (read only when a query parameter may hold a token). */
   private path: string = "";
   private finished: bool = false;
