@@ -4,7 +4,7 @@ import {
   HttpContext, HeadersAction, HeaderPair, requestHeaders, setEffectiveContext, getProperty,
 } from "../../assembly/sdk";
 import { LocationKind } from "./config";
-import { FoundToken, scanRequest, removeQueryParam, removeCookie } from "./extract";
+import { FoundToken, RequestView, scanRequest, removeQueryParam, removeCookie } from "./extract";
 import { headerScan } from "./header-scan";
 import { TenantRoot, Outcome, TokenDecision } from "./root";
 import { jwtPayloadFromMetadata } from "./metadata";
@@ -37,7 +37,7 @@ export class TenantStream extends HttpContext {
     }
     const scan = headerScan;
     if (scan.load()) {
-      const view = scanRequest(config, scan, stripHeader);
+      const view = scanRequest(config, scan, stripHeader, sharedView);
       this.tokens = view.tokens;
       this.path = view.path;
     } else {
@@ -94,6 +94,8 @@ export class TenantStream extends HttpContext {
       const d = root.decide(t.bytes, t.location, allowWait);
       if (d.outcome == Outcome.Denied) return this.deny(d.reason, resumed);
       if (d.outcome == Outcome.Wait) {
+        // Until now the tokens were the shared view's: a held request keeps its own.
+        if (this.tokens === sharedView.tokens) this.tokens = this.tokens.slice();
         root.hold(this, d.waitFor);
         return HeadersAction.StopAllIterationAndWatermark;
       }
@@ -146,6 +148,9 @@ export class TenantStream extends HttpContext {
     }
   }
 }
+
+/** The view every request's header walk fills (see RequestView). */
+const sharedView = new RequestView();
 
 function stripHeader(name: string): void {
   requestHeaders.remove(name);
