@@ -41,9 +41,12 @@ export class FeatureGroupStream extends HttpContext {
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction {
     const config = this.config;
-    const facts = new RequestFacts(config);
+    const facts = this.owner.takeFacts();
     this.facts = facts;
-    if (this.keepIncoming(facts)) return HeadersAction.Continue;
+    if (this.keepIncoming(facts)) {
+      this.releaseFacts();
+      return HeadersAction.Continue;
+    }
 
     // Ordered rules, first match wins. A body rule whose header-time conditions hold cannot be decided yet:
     // it and every later candidate wait for the body, up to the first rule that holds on headers alone.
@@ -219,6 +222,15 @@ export class FeatureGroupStream extends HttpContext {
     }
     const facts = this.facts;
     if (facts !== null && facts.reasons != 0) this.metrics.countReasons(facts.reasons);
+    this.releaseFacts();
+  }
+
+  /** The request is decided: its facts go back to the root for the next request. */
+  private releaseFacts(): void {
+    const facts = this.facts;
+    if (facts === null) return;
+    this.facts = null;
+    this.owner.returnFacts(facts);
   }
 
   private release(): void {
