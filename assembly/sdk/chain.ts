@@ -72,12 +72,16 @@ export class ChainRoot extends RootContext {
   }
 
   newHttpContext(contextId: u32): HttpContext | null {
-    const streams = new Array<HttpContext>();
-    for (let i = 0; i < this.stages.length; i++) {
+    // Sized once: a stream is made per request.
+    const n = this.stages.length;
+    const streams = new Array<HttpContext>(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
       const s = unchecked(this.stages[i]).newHttpContext(contextId);
-      if (s !== null) streams.push(s);
+      if (s !== null) unchecked((streams[k++] = s));
     }
-    if (streams.length == 0) return null;
+    if (k == 0) return null;
+    if (k < n) streams.length = k;
     return new ChainStream(contextId, this, streams);
   }
 }
