@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { ProxyWasmHost, type HostOptions } from "../../../harness/index.ts";
 import { root } from "../../../scripts/ensure.mjs";
 import { makeKey, sign, localProvider, jwks, NOW, ISSUER } from "../tenant/support.ts";
@@ -138,6 +139,14 @@ describe("waymark: the three plugins as one module", () => {
     assert.match(await refusal("{"), /waymark: invalid configuration: configuration: invalid JSON/);
     assert.match(await refusal({ feature_group: { rules: "none" } }), /^feature-group: invalid configuration: rules/m);
     assert.match(await refusal({ sticky: STICKY, tenant: { providers: {} } }), /^tenant: invalid configuration: providers/m);
+  });
+
+  it("accepts the README's example (its key set filled in)", async () => {
+    const key = await makeKey("ES256");
+    const readme = readFileSync(join(root, "plugins", "waymark", "README.md"), "utf8");
+    const example = /```json\n([\s\S]*?)```/.exec(readme)![1].replace('"inline_string": "..."', `"inline_string": ${JSON.stringify(jwks(key))}`);
+    const host = await start(WAYMARK, "waymark", example);
+    assert.match(host.logsAt("info").join("\n"), /waymark: configured: tenant, feature_group, sticky/);
   });
 
   it("any section may be left out: sticky alone behaves as the sticky plugin", async () => {
