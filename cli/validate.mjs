@@ -77,6 +77,11 @@ async function checkSchema(plugin, text) {
   }
   const { default: Ajv2020 } = await import("ajv/dist/2020.js");
   const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // A schema may refer to another plugin's by its $id (the combined module's sections are the plugins' own).
+  for (const other of pluginNames()) {
+    const otherFile = join(root, "plugins", other, "schema.json");
+    if (other !== plugin && existsSync(otherFile)) ajv.addSchema(JSON.parse(readFileSync(otherFile, "utf8")));
+  }
   const validate = ajv.compile(JSON.parse(readFileSync(file, "utf8")));
   const valid = validate(doc);
   return { checked: true, valid, messages: valid ? [] : schemaMessages(validate.errors) };

@@ -118,6 +118,11 @@ export interface HostOptions {
    * When false (Envoy's default), StopIteration becomes StopAllIterationAndWatermark: the body waits too.
    */
   allowOnHeadersStopIteration?: boolean;
+  /**
+   * Count every host function the module calls (hostCalls), every callback the host makes (callbacks) and every
+   * buffer the host copies into module memory (copiesIn), by name: what a request costs in crossings.
+   */
+  countCalls?: boolean;
   /** Envoy's per-stream buffer limit: a buffered request body beyond it gets 413 (default 1 MiB). */
   bufferLimitBytes?: number;
   /** Start time of the host clock in ms since the epoch (default: now). The clock only moves with advance(). */
@@ -208,6 +213,10 @@ export class ProxyWasmHost {
   trapped: WasmTrap | null = null;
   /** The ABI version the module declares (known after start()). */
   abiVersion: AbiVersion | null = null;
+  /** With countCalls: host functions called by the module, callbacks called by the host, copies into the module. */
+  readonly hostCalls = new Map<string, number>();
+  readonly callbacks = new Map<string, number>();
+  copiesIn = 0;
 
   private exports!: Exports;
   readonly options: HostOptions;
@@ -293,7 +302,7 @@ export class ProxyWasmHost {
     }
     this.call("proxy_on_context_create", ROOT_CONTEXT_ID, 0);
     // A module without on_vm_start or on_configure is started and configured (ContextBase::onStart/onConfigure).
-    const exported = (name: string) => typeof this.exports[name] === "function";
+    const exported = (name: string) => this.exported(name);
     const vmStarted = !exported("proxy_on_vm_start") || this.call("proxy_on_vm_start", ROOT_CONTEXT_ID, this.vmConfig.length) !== 0;
     let configured = false;
     if (vmStarted) {
@@ -338,12 +347,12 @@ export class ProxyWasmHost {
     const logsBefore = this.logs.length;
     this.liveRoots.add(id);
     this.call("proxy_on_context_create", id, 0);
-    const vmStarted = this.call("proxy_on_vm_start", id, this.vmConfig.length) !== 0;
+    const vmStarted = !this.exported("proxy_on_vm_start") || this.call("proxy_on_vm_start", id, this.vmConfig.length) !== 0;
     let configured = false;
     if (vmStarted) {
       this.configuring = true;
       try {
-        configured = this.call("proxy_on_configure", id, this.pluginConfig.length) !== 0;
+        configured = !this.exported("proxy_on_configure") || this.call("proxy_on_configure", id, this.pluginConfig.length) !== 0;
       } finally {
         this.configuring = false;
       }
@@ -542,6 +551,7 @@ export class ProxyWasmHost {
       if (fn) this.exportCache.set(name, fn);
     }
     if (typeof fn !== "function") return 0;
+    if (this.options.countCalls) this.callbacks.set(name, (this.callbacks.get(name) ?? 0) + 1);
     const saved = this.effectiveContext;
     this.effectiveContext = name === "proxy_on_context_create" ? args[0] : args.length > 0 ? args[0] : this.rootContext;
     this.depth++;
@@ -570,10 +580,16 @@ export class ProxyWasmHost {
     if (root !== undefined && root !== this.rootContext) this.retireIfIdle(root);
   }
 
+  /** True when the module exports the callback: Envoy calls only those, and counts a missing one as Continue / true. */
+  private exported(name: string): boolean {
+    return typeof this.exports[name] === "function";
+  }
+
   /** A replaced root context with no stream left gets on_done and, when that says done, on_delete. */
   private retireIfIdle(root: number): void {
     for (const r of this.streamRoots.values()) if (r === root) return;
-    if (this.call("proxy_on_done", root) === 0) return; // the plugin finishes later (proxy_done)
+    // A module that does not export on_done is done at once, as Envoy's host counts it.
+    if (this.exported("proxy_on_done") && this.call("proxy_on_done", root) === 0) return; // the plugin finishes later (proxy_done)
     this.call("proxy_on_delete", root);
     this.liveRoots.delete(root);
   }
@@ -623,6 +639,7 @@ export class ProxyWasmHost {
     this.checkMemory(retPtr, 4);
     this.checkMemory(retSize, 4);
     const ptr = value.length === 0 ? 0 : this.alloc(value.length);
+    if (ptr !== 0 && this.options.countCalls) this.copiesIn++;
     const mem = this.mem;
     for (let i = 0; i < value.length; i++) mem[ptr + i] = value.charCodeAt(i);
     const view = this.view;
@@ -635,6 +652,7 @@ export class ProxyWasmHost {
     this.checkMemory(retPtr, 4);
     this.checkMemory(retSize, 4);
     const ptr = bytes.length === 0 ? 0 : this.alloc(bytes.length);
+    if (ptr !== 0 && this.options.countCalls) this.copiesIn++;
     if (bytes.length) this.mem.set(bytes, ptr);
     this.view.setUint32(retPtr, ptr, true);
     this.view.setUint32(retSize, bytes.length, true);
@@ -1064,6 +1082,15 @@ export class ProxyWasmHost {
         if (host.starting) throw new RestrictedCallback();
         return fn(...args);
       };
+    }
+    if (this.options.countCalls) {
+      const counted = guardedEnv as Record<string, (...a: never[]) => number>;
+      for (const [name, fn] of Object.entries(counted)) {
+        counted[name] = (...args: never[]) => {
+          host.hostCalls.set(name, (host.hostCalls.get(name) ?? 0) + 1);
+          return fn(...args);
+        };
+      }
     }
     return { env: guardedEnv, wasi_snapshot_preview1: wasi, wasi_unstable: wasi };
   }

@@ -89,7 +89,7 @@ function checkProxyModule(file) {
     if (!ok) problems.push(`imports ${imp.module}.${imp.name}, which Envoy does not provide`);
   }
   const exports = new Set(WebAssembly.Module.exports(mod).map((e) => e.name));
-  for (const need of ["proxy_abi_version_0_2_1", "malloc", "proxy_on_memory_allocate", "_initialize", "memory"]) {
+  for (const need of ["proxy_abi_version_0_2_1", "malloc", "proxy_on_memory_allocate", "_initialize", "memory", "proxy_on_context_create", "proxy_on_request_headers", "proxy_on_delete"]) {
     if (!exports.has(need)) problems.push(`does not export ${need}`);
   }
   return problems;

@@ -6,6 +6,9 @@ import { continueStream, setEffectiveContext, sendLocalResponse } from "./stream
 import { HeaderPair } from "./pairs";
 
 export class RootContext {
+  /** Set when this root runs as a stage of a combined module (chain.ts): its own section of the configuration. */
+  suppliedConfiguration: Uint8Array | null = null;
+
   constructor(public readonly contextId: u32, public readonly rootId: string) {}
 
   /** Once per VM, with the size of vm_config.configuration. */
@@ -25,6 +28,8 @@ export class RootContext {
 
   /** The plugin configuration bytes (empty when none was given). */
   pluginConfiguration(size: u32): Uint8Array {
+    const supplied = this.suppliedConfiguration;
+    if (supplied !== null) return supplied;
     if (size == 0) return new Uint8Array(0);
     const bytes = getBuffer(BufferType.PluginConfiguration, 0, size);
     return bytes !== null ? bytes : new Uint8Array(0);
@@ -38,6 +43,9 @@ export class RootContext {
 }
 
 export class HttpContext {
+  /** Set when this stream runs as a stage of a combined module's stream (chain.ts): resumes go through it. */
+  chain: HttpContext | null = null;
+
   constructor(public readonly contextId: u32, public readonly root: RootContext) {}
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction { return HeadersAction.Continue; }
@@ -52,6 +60,8 @@ export class HttpContext {
 
   /** Resumes a request held by an earlier Stop action, from any callback (a call-out response, a tick). */
   resumeRequest(): Status {
+    const chain = this.chain;
+    if (chain !== null) return chain.resumeStage(this);
     setEffectiveContext(this.contextId);
     return continueStream(StreamType.HttpRequest);
   }
@@ -60,6 +70,9 @@ export class HttpContext {
     setEffectiveContext(this.contextId);
     return continueStream(StreamType.HttpResponse);
   }
+
+  /** A chain's answer to its stage `stage` resuming the request (see chain.ts); a plain stream has no stages. */
+  resumeStage(stage: HttpContext): Status { return Status.Ok; }
 
   /** A local reply for this stream, also from outside its own callbacks. */
   respond(statusCode: u32, body: string, headers: HeaderPair[], details: string = ""): Status {

@@ -13,3 +13,4 @@ export * from "./time";
 export * from "./random";
 export * from "./foreign";
 export * from "./context";
+export * from "./chain";

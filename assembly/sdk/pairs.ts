@@ -44,7 +44,7 @@ export function encodePairs(pairs: HeaderPair[]): ArrayBuffer {
 }
 
 /** Checks the framing of a pairs buffer and returns the pair count, or -1 when it is malformed. */
-function pairsCount(ptr: usize, size: usize): i32 {
+export function pairsCount(ptr: usize, size: usize): i32 {
   if (size < 4) return -1;
   const n = load<u32>(ptr);
   if (<u64>n * 8 + 4 > <u64>size) return -1;

@@ -2,6 +2,7 @@
 import { proxy_send_local_response, proxy_continue_stream, proxy_close_stream, proxy_set_effective_context } from "./imports";
 import { StreamType, Status } from "./enums";
 import { HeaderPair, encodePairs } from "./pairs";
+import { requestSnapshot } from "./header-snapshot";
 
 /** Answers the client directly; the host stops the stream whatever the callback returns afterwards. */
 export function sendLocalResponse(statusCode: u32, details: string, body: Uint8Array, headers: HeaderPair[], grpcStatus: i32 = -1): Status {
@@ -21,5 +22,6 @@ export function closeStream(stream: StreamType): Status {
 
 /** Makes later host calls act on another context (a held stream resumed from a root callback, for example). */
 export function setEffectiveContext(contextId: u32): Status {
+  requestSnapshot.reset();
   return <Status>proxy_set_effective_context(contextId);
 }

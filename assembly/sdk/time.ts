@@ -14,7 +14,15 @@ export function nowSeconds(): i64 {
   return <i64>(nowNanos() / 1_000_000_000);
 }
 
+let lastTickPeriod: u32 = 0;
+
 /** Calls RootContext.onTick every `millis` (0 stops the ticks). */
 export function setTickPeriod(millis: u32): Status {
+  lastTickPeriod = millis;
   return <Status>proxy_set_tick_period_milliseconds(millis);
+}
+
+/** The period last asked of setTickPeriod (0: none or stopped): how a combined module learns its stages' wishes. */
+export function lastTickPeriodAsked(): u32 {
+  return lastTickPeriod;
 }

@@ -37,6 +37,18 @@ export class RequestFacts {
     this.fetched = new StaticArray<bool>(n);
   }
 
+  /** As new: nothing read yet (the object is reused for the next request). */
+  reset(): void {
+    for (let i = 0, n = this.values.length; i < n; i++) {
+      unchecked((this.values[i] = null));
+      unchecked((this.fetched[i] = false));
+    }
+    this.geoResolved = false;
+    this.country = "";
+    this.region = "";
+    this.reasons = 0;
+  }
+
   /** The first value of the header in `slot`, or null. */
   header(slot: i32): string | null {
     if (unchecked(this.fetched[slot])) return unchecked(this.values[slot]);

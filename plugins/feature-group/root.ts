@@ -8,6 +8,7 @@ import { FeatureGroupConfig } from "./model";
 import { parseConfig } from "./config";
 import { Metrics } from "./metrics";
 import { FeatureGroupStream } from "./stream";
+import { RequestFacts } from "./facts";
 
 /** Scanners kept for reuse; more concurrent body decisions than this allocate and drop their own. */
 const SCANNER_POOL: i32 = 64;
@@ -21,6 +22,8 @@ export class FeatureGroupRoot extends RootContext {
   /** The body pointers of every rule, compiled once for all scanners. */
   private pointers: JsonPointerSet | null = null;
   private held: Map<u32, FeatureGroupStream> = new Map<u32, FeatureGroupStream>();
+  /** A decided request's facts, kept for the next request (most requests are decided in their headers callback). */
+  private spareFacts: RequestFacts | null = null;
   private warnedNoBody: bool = false;
 
   onConfigure(configSize: u32): bool {
@@ -31,6 +34,7 @@ export class FeatureGroupRoot extends RootContext {
       return false;
     }
     this.config = config;
+    this.spareFacts = null;
     this.metrics = new Metrics(config);
     const limits = new JsonLimits();
     limits.maxDepth = config.maxBodyDepth;
@@ -72,6 +76,20 @@ export class FeatureGroupRoot extends RootContext {
       }
       s.giveUpOnBody();
     }
+  }
+
+  takeFacts(): RequestFacts {
+    const spare = this.spareFacts;
+    if (spare !== null && spare.config === this.config) {
+      this.spareFacts = null;
+      spare.reset();
+      return spare;
+    }
+    return new RequestFacts(this.config!);
+  }
+
+  returnFacts(facts: RequestFacts): void {
+    this.spareFacts = facts;
   }
 
   takeScanner(): JsonPointerScanner {

@@ -16,12 +16,15 @@ import { FeatureGroupRoot } from "./root";
 const FIRST_WINDOW: u32 = 2048;
 const MAX_WINDOW: u32 = 32768;
 
+/** No body rule waiting: shared and never added to, so a new stream allocates no array. */
+const NO_CANDIDATES = new Array<i32>(0);
+
 export class FeatureGroupStream extends HttpContext {
   private facts: RequestFacts | null = null;
   // While held for the body:
   private scanner: JsonPointerScanner | null = null;
   /** Body rules still undecided, in rule order, from `next` on. */
-  private candidates: i32[] = [];
+  private candidates: i32[] = NO_CANDIDATES;
   private next: i32 = 0;
   /** The rule that wins when every candidate fails (-1: none). */
   private fallback: i32 = -1;
@@ -38,9 +41,12 @@ export class FeatureGroupStream extends HttpContext {
 
   onRequestHeaders(numHeaders: u32, endOfStream: bool): HeadersAction {
     const config = this.config;
-    const facts = new RequestFacts(config);
+    const facts = this.owner.takeFacts();
     this.facts = facts;
-    if (this.keepIncoming(facts)) return HeadersAction.Continue;
+    if (this.keepIncoming(facts)) {
+      this.releaseFacts();
+      return HeadersAction.Continue;
+    }
 
     // Ordered rules, first match wins. A body rule whose header-time conditions hold cannot be decided yet:
     // it and every later candidate wait for the body, up to the first rule that holds on headers alone.
@@ -216,6 +222,15 @@ export class FeatureGroupStream extends HttpContext {
     }
     const facts = this.facts;
     if (facts !== null && facts.reasons != 0) this.metrics.countReasons(facts.reasons);
+    this.releaseFacts();
+  }
+
+  /** The request is decided: its facts go back to the root for the next request. */
+  private releaseFacts(): void {
+    const facts = this.facts;
+    if (facts === null) return;
+    this.facts = null;
+    this.owner.returnFacts(facts);
   }
 
   private release(): void {

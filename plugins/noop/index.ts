@@ -1,5 +1,5 @@
 // The smallest Waymark plugin: it does nothing. The benchmark's floor and a template.
-export * from "../../assembly/sdk/exports";
+export * from "../../assembly/sdk/callbacks/http";
 import { RootContext, HttpContext, registerRootContext } from "../../assembly/sdk";
 
 class NoopRoot extends RootContext {

@@ -13,20 +13,30 @@ export class FoundToken {
 /** Cookie headers read per request: a bound on work, not on correctness (real clients send one). */
 const MAX_COOKIE_HEADERS: i32 = 64;
 
-/** What one walk over the request headers found, for the plugin's decisions. */
+/**
+ * What one walk over the request headers found, for the plugin's decisions. One view serves every request (the
+ * VM runs one callback at a time), so a request allocates no view; a request held past its callback keeps a
+ * copy of its tokens.
+ */
 export class RequestView {
   tokens: FoundToken[] = [];
   /** :path, read only when a query parameter may hold a token. */
   path: string = "";
   cookies: string[] = [];
+
+  clear(): void {
+    this.tokens.length = 0;
+    this.path = "";
+    if (this.cookies.length > 0) this.cookies.length = 0;
+  }
 }
 
 /**
  * Walks the headers once: removes every header in `strip` (identity headers a client must never set), and
  * collects the tokens of every location. Identical tokens found twice are kept once.
  */
-export function scanRequest(config: TenantConfig, scan: HeaderScan, strip: (name: string) => void): RequestView {
-  const view = new RequestView();
+export function scanRequest(config: TenantConfig, scan: HeaderScan, strip: (name: string) => void, view: RequestView): RequestView {
+  view.clear();
   const locations = config.locations;
   const stripped = config.strippedHeaders;
   const wantPath = config.hasParamLocations;

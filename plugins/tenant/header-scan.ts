@@ -1,10 +1,9 @@
-// One walk over the request headers exactly as the host hands them over (the pairs encoding), decoding only
-// what the plugin needs. The SDK's pairs() turns every name and value into a string; on the hot path (a token
-// already in the cache) that costs more than everything else the plugin does, so names are compared as bytes
-// here and only token, cookie and :path values are ever copied out.
-import { MapType, Status } from "../../assembly/sdk";
-import { proxy_get_header_map_pairs } from "../../assembly/sdk/imports";
-import { RET_PTR, RET_SIZE, clearResultSlots } from "../../assembly/sdk/memory";
+// One walk over the request headers exactly as the host hands them over (the pairs encoding, taken once per
+// callback by the SDK's request snapshot and shared with every header lookup), decoding only what the plugin
+// needs. The SDK's pairs() turns every name and value into a string; on the hot path (a token already in the
+// cache) that costs more than everything else the plugin does, so names are compared as bytes here and only
+// token, cookie and :path values are ever copied out.
+import { requestSnapshot } from "../../assembly/sdk/header-snapshot";
 
 export class HeaderScan {
   private base: usize = 0;
@@ -17,21 +16,13 @@ export class HeaderScan {
   valuePtr: usize = 0;
   valueLen: u32 = 0;
 
-  /** Takes the request headers from the host; false (nothing to walk) when absent or badly framed. */
+  /** Starts a walk over the request headers; false (nothing to walk) when absent or badly framed. */
   load(): bool {
     this.release();
-    clearResultSlots();
-    if (proxy_get_header_map_pairs(MapType.RequestHeaders, RET_PTR, RET_SIZE) != Status.Ok) return false;
-    const ptr = load<usize>(RET_PTR);
-    const size = <usize>load<u32>(RET_SIZE);
+    if (!requestSnapshot.load()) return false;
+    const ptr = requestSnapshot.buffer;
+    const n = requestSnapshot.pairCount;
     this.base = ptr;
-    if (ptr == 0 || size < 4) return false;
-    // Framing: the sizes must add up to exactly the buffer, or nothing is read from it.
-    const n = load<u32>(ptr);
-    if (<u64>n * 8 + 4 > <u64>size) return false;
-    let expected: u64 = 4 + <u64>n * 8;
-    for (let i: u32 = 0; i < n; i++) expected += <u64>load<u32>(ptr + 4 + <usize>i * 8) + <u64>load<u32>(ptr + 8 + <usize>i * 8) + 2;
-    if (expected != <u64>size) return false;
     this.count = n;
     this.index = 0;
     this.data = ptr + 4 + <usize>n * 8;
@@ -74,9 +65,8 @@ export class HeaderScan {
     return out;
   }
 
-  /** Frees the host's buffer; call once the walk is over. */
+  /** Ends the walk (the buffer belongs to the snapshot, which frees it when the callback is over). */
   release(): void {
-    if (this.base != 0) heap.free(this.base);
     this.base = 0;
     this.count = 0;
   }

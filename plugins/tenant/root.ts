@@ -19,11 +19,14 @@ export const TICK_MS: u32 = 100;
 
 export enum Outcome { Accepted = 0, Denied = 1, Wait = 2 }
 
+/** A decision's headers until it has some: shared and never added to (a decision is made per request). */
+const NO_HEADERS = new Array<HeaderPair>(0);
+
 /** The decision about one token. */
 export class TokenDecision {
   outcome: Outcome = Outcome.Denied;
   reason: string = "";
-  headers: HeaderPair[] = [];
+  headers: HeaderPair[] = NO_HEADERS;
   /** Provider whose key set the request waits for (Outcome.Wait). */
   waitFor: i32 = -1;
   /** Provider that accepted the token. */

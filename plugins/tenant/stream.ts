@@ -4,18 +4,21 @@ import {
   HttpContext, HeadersAction, HeaderPair, requestHeaders, setEffectiveContext, getProperty,
 } from "../../assembly/sdk";
 import { LocationKind } from "./config";
-import { FoundToken, scanRequest, removeQueryParam, removeCookie } from "./extract";
+import { FoundToken, RequestView, scanRequest, removeQueryParam, removeCookie } from "./extract";
 import { headerScan } from "./header-scan";
 import { TenantRoot, Outcome, TokenDecision } from "./root";
 import { jwtPayloadFromMetadata } from "./metadata";
 import { claimHeaders } from "./verify";
 import { realmOf, sendUnauthorized, REASON_MISSING, REASON_JWKS_UNAVAILABLE } from "./reply";
 
+/** The tokens of a stream not yet scanned: shared and never added to, so a new stream allocates no array. */
+const NO_TOKENS = new Array<FoundToken>(0);
+
 export class TenantStream extends HttpContext {
   /** Provider whose key set this held request waits for (-1 when not held). */
   waitingFor: i32 = -1;
   deadlineMs: i64 = 0;
-  private tokens: FoundToken[] = [];
+  private tokens: FoundToken[] = NO_TOKENS;
   /** :path as it arrived (read only when a query parameter may hold a token). */
   private path: string = "";
   private finished: bool = false;
@@ -34,7 +37,7 @@ export class TenantStream extends HttpContext {
     }
     const scan = headerScan;
     if (scan.load()) {
-      const view = scanRequest(config, scan, stripHeader);
+      const view = scanRequest(config, scan, stripHeader, sharedView);
       this.tokens = view.tokens;
       this.path = view.path;
     } else {
@@ -91,6 +94,8 @@ export class TenantStream extends HttpContext {
       const d = root.decide(t.bytes, t.location, allowWait);
       if (d.outcome == Outcome.Denied) return this.deny(d.reason, resumed);
       if (d.outcome == Outcome.Wait) {
+        // Until now the tokens were the shared view's: a held request keeps its own.
+        if (this.tokens === sharedView.tokens) this.tokens = this.tokens.slice();
         root.hold(this, d.waitFor);
         return HeadersAction.StopAllIterationAndWatermark;
       }
@@ -143,6 +148,9 @@ export class TenantStream extends HttpContext {
     }
   }
 }
+
+/** The view every request's header walk fills (see RequestView). */
+const sharedView = new RequestView();
 
 function stripHeader(name: string): void {
   requestHeaders.remove(name);

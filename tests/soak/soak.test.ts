@@ -24,9 +24,23 @@ function requestFor(plugin: string, i: number, token: string): { headers: Array<
     case "feature-group":
       return { headers: [...base, ["content-type", "application/json"], ["x-user-id", `user-${i}`], ["cf-ipcountry", i % 3 ? "DE" : "US"]],
         body: JSON.stringify({ customer: { segment: i % 2 ? "loyal" : "new", id: i } }) };
+    case "waymark": {
+      // The three kinds in turn, each with a valid token (the others are the tenant kind's own mix).
+      const kind = ["tenant", "feature-group", "sticky"][i % 3];
+      const r = requestFor(kind, Math.floor(i / 3), token);
+      if (kind !== "tenant") r.headers.push(["authorization", `Bearer ${token}`]);
+      return r;
+    }
     default:
       return { headers: [...base, ["x-cart-id", `cart-${i}`]] };
   }
+}
+
+/** The combined module with the three plugins' configurations as its sections. */
+function combined(plugins: Plugin[]): Plugin {
+  const section = (name: string) => plugins.find((p) => p.name === name)!.config;
+  return { name: "waymark", wasm: join(root, "dist", "waymark.wasm"), allowOnHeadersStopIteration: true,
+    config: { tenant: section("tenant"), feature_group: section("feature-group"), sticky: section("sticky") } };
 }
 
 describe("soak", () => {
@@ -43,9 +57,9 @@ describe("soak", () => {
     await Promise.all(pods.map((p) => p.close()));
   });
 
-  for (const name of ["tenant", "feature-group", "sticky"]) {
+  for (const name of ["tenant", "feature-group", "sticky", "waymark"]) {
     it(`${name}: module memory is flat over ${HARNESS_REQUESTS.toLocaleString("en-US")} requests in the harness`, async () => {
-      const plugin = set.plugins.find((p: Plugin) => p.name === name)!;
+      const plugin = [...set.plugins, combined(set.plugins)].find((p: Plugin) => p.name === name)!;
       const host = new ProxyWasmHost({ wasm: plugin.wasm, rootId: name, pluginConfig: plugin.config, nowMs: NOW * 1000,
         allowOnHeadersStopIteration: plugin.allowOnHeadersStopIteration });
       assert.equal((await host.start()).ok, true);

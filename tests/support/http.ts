@@ -5,10 +5,14 @@ export interface Reply { status: number; headers: Array<[string, string]>; body:
 
 export function request(url: string, options: { method?: string; headers?: Record<string, string> | Array<[string, string]>; body?: string | Uint8Array; chunks?: string[]; chunkDelayMs?: number; timeoutMs?: number } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    // Repeated names become arrays, which Node sends as separate header lines (not comma-joined).
-    const headers: Record<string, string[]> = {};
+    // Repeated names become arrays, which Node sends as separate header lines (not comma-joined); a single
+    // value stays a string (Node wants one for Host).
+    const headers: Record<string, string | string[]> = {};
     const h = options.headers ?? {};
-    for (const [k, v] of Array.isArray(h) ? h : Object.entries(h)) (headers[k] ??= []).push(v);
+    for (const [k, v] of Array.isArray(h) ? h : Object.entries(h)) {
+      const had = headers[k];
+      headers[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
     const req = httpRequest(url, { method: options.method ?? "GET", headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
