@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEnvoy, Envoy } from "../tests/envoy/envoy.ts";
+import { startEnvoy, Envoy } from "../mesh/envoy.ts";
 import { ensureWrk, root } from "../scripts/ensure.mjs";
 
 export interface RequestShape {

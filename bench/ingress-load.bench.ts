@@ -2,8 +2,8 @@
 // drive, next to the same gateway without plugins, in the same run. Reports throughput and p50/p99, and the
 // errors (non-2xx responses and socket errors), which must be zero.
 import { join } from "node:path";
-import { startEnvoy } from "../tests/envoy/envoy.ts";
-import { startEchoServer } from "../tests/support/echo-server.ts";
+import { startEnvoy } from "../mesh/envoy.ts";
+import { startEchoServer } from "../mesh/echo-server.ts";
 import { runWrk, LoadResult } from "../tests/support/wrk.ts";
 import { pluginSet, filterChain } from "../tests/soak/plugins.ts";
 import { root } from "../scripts/ensure.mjs";

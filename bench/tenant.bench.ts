@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { root } from "../scripts/ensure.mjs";
 import { cpus } from "node:os";
-import { startEnvoy, Envoy } from "../tests/envoy/envoy.ts";
+import { startEnvoy, Envoy } from "../mesh/envoy.ts";
 import { makeKey, sign, jwks, TestKey } from "../tests/plugins/tenant/support.ts";
 import type { BenchRow } from "./measure.ts";
 

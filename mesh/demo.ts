@@ -13,7 +13,7 @@ import { runLive } from "./live-scenarios.ts";
 import { startControl } from "./control.ts";
 import { formatChange } from "./live-log.ts";
 import { onStopSignal } from "../scripts/lifecycle.mjs";
-import { stopAllEnvoys } from "../tests/envoy/envoy.ts";
+import { stopAllEnvoys } from "./envoy.ts";
 
 const logDir = mkdtempSync(join(tmpdir(), "waymark-demo-"));
 let mesh: Awaited<ReturnType<typeof startMesh>> | undefined;

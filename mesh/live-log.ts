@@ -7,7 +7,7 @@
 // the time the request started.
 import { openSync, readSync, closeSync, fstatSync } from "node:fs";
 import type { ServiceSpec } from "./topology.ts";
-import type { Echo, EchoServer } from "../tests/support/echo-server.ts";
+import type { Echo, EchoServer } from "./echo-server.ts";
 
 /** One access log line (field names as in the templates' json_format). */
 export interface AccessLogLine {

@@ -14,9 +14,9 @@ import {
 import { renderGateway, availablePlugins } from "./render.ts";
 import { gatewayXds, writeGatewayXds, PodEndpoint } from "./xds.ts";
 import { startJwksServer } from "./jwks-server.ts";
-import { startEnvoy, Envoy } from "../tests/envoy/envoy.ts";
-import { startEchoServer, EchoServer } from "../tests/support/echo-server.ts";
-import { freePorts } from "../tests/support/ports.ts";
+import { startEnvoy, Envoy } from "./envoy.ts";
+import { startEchoServer, EchoServer } from "./echo-server.ts";
+import { freePorts } from "./ports.ts";
 import { root } from "../scripts/ensure.mjs";
 
 /** A running echo pod. */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { gateways, fixedPorts, services, GatewaySpec, PortPlan, PluginUse, LiveSettings, INITIAL_ALIASES } from "./topology.ts";
 import { gatewayXds, writeGatewayXds, PodEndpoint } from "./xds.ts";
-import { renderTemplate } from "../tests/envoy/envoy.ts";
+import { renderTemplate } from "./envoy.ts";
 import { root } from "../scripts/ensure.mjs";
 
 export interface RenderOptions {

@@ -15,7 +15,7 @@ import { startControl } from "./control.ts";
 import { table } from "./table.ts";
 import { root } from "../scripts/ensure.mjs";
 import { onStopSignal } from "../scripts/lifecycle.mjs";
-import { stopAllEnvoys } from "../tests/envoy/envoy.ts";
+import { stopAllEnvoys } from "./envoy.ts";
 
 const args = process.argv.slice(2);
 const t0 = Number(process.env.WAYMARK_T0) || Date.now();

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { scenarios, CART_DEPLOYMENT, PortPlan, Scenario, Expect } from "./topology.ts";
-import { request } from "../tests/support/http.ts";
+import { request } from "./http.ts";
 import { root } from "../scripts/ensure.mjs";
 
 export interface Context {

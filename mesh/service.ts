@@ -2,7 +2,7 @@
 // `node --import tsx mesh/service.ts <name>` (e.g. order-mgmt-v2-0, jwks) listens on the topology's fixed port.
 import { services, fixedPorts, serviceIdentity } from "./topology.ts";
 import { startJwksServer } from "./jwks-server.ts";
-import { startEchoServer } from "../tests/support/echo-server.ts";
+import { startEchoServer } from "./echo-server.ts";
 
 const name = process.argv[2];
 const s = services.find((x) => x.name === name);

@@ -4,7 +4,7 @@
 // file renamed over the old one, which Envoy notices and applies without a restart.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { clusterLoadAssignment, writeFileAtomically } from "../tests/support/eds.ts";
+import { clusterLoadAssignment, writeFileAtomically } from "./eds.ts";
 import type { GatewaySpec, PluginUse, PortPlan, LiveSettings } from "./topology.ts";
 
 /** A pod as the gateways see it: its name and address. */

@@ -4,9 +4,9 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, Echo } from "../support/echo-server.ts";
-import { request, Reply } from "../support/http.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { request, Reply } from "../../mesh/http.ts";
 import { ProxyWasmHost } from "../../harness/index.ts";
 import { root } from "../../scripts/ensure.mjs";
 

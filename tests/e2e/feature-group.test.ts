@@ -5,9 +5,9 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, echoValues, EchoServer, Echo } from "../support/echo-server.ts";
-import { request } from "../support/http.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, echoValues, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { request } from "../../mesh/http.ts";
 import { root } from "../../scripts/ensure.mjs";
 
 const STAT = "wasmcustom.waymark.feature_group.";

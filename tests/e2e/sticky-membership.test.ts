@@ -14,10 +14,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, Echo } from "../support/echo-server.ts";
-import { EdsFile, EdsEndpoint } from "../support/eds.ts";
-import { request } from "../support/http.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { EdsFile, EdsEndpoint } from "../../mesh/eds.ts";
+import { request } from "../../mesh/http.ts";
 import { ensureBuilt, randomKeys, mapConcurrent, prng } from "../plugins/sticky/support.ts";
 import { FIXTURES, captureFixtures, fixture, endpointDumpPath } from "../plugins/sticky/membership-fixtures.ts";
 

@@ -5,8 +5,8 @@
 // Each variant fills envoy-configs/sticky-parity.yaml and runs in its own Envoy.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEnvoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer } from "../support/echo-server.ts";
+import { startEnvoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer } from "../../mesh/echo-server.ts";
 import { ensureBuilt, randomKeys, mapConcurrent } from "../plugins/sticky/support.ts";
 
 const KEYS = Number(process.env.STICKY_PARITY_KEYS ?? 2000);

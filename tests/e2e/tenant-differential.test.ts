@@ -5,10 +5,10 @@
 // to differ exactly as documented (plugins/tenant/README.md), so a change on either side shows up.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, Echo, echoValues } from "../support/echo-server.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, Echo, echoValues } from "../../mesh/echo-server.ts";
 import { startJwksServer, JwksServer } from "../support/jwks-server.ts";
-import { request, Reply } from "../support/http.ts";
+import { request, Reply } from "../../mesh/http.ts";
 import { makeKey, sign, jwks, TestKey, Alg } from "../plugins/tenant/support.ts";
 
 const MAIN = "https://id.example.com";

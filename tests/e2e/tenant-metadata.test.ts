@@ -3,10 +3,10 @@
 // their length, numbers and booleans as jwt_authn would print them) and x-tenant routes.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, echoValues, Echo } from "../support/echo-server.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, echoValues, Echo } from "../../mesh/echo-server.ts";
 import { startJwksServer, JwksServer } from "../support/jwks-server.ts";
-import { request } from "../support/http.ts";
+import { request } from "../../mesh/http.ts";
 import { makeKey, sign, jwks, TestKey } from "../plugins/tenant/support.ts";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -4,10 +4,10 @@
 // being down at start, slow, rotated, and down again after the keys were loaded.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, echoValues, Echo } from "../support/echo-server.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, echoValues, Echo } from "../../mesh/echo-server.ts";
 import { startJwksServer, JwksServer } from "../support/jwks-server.ts";
-import { request, Reply } from "../support/http.ts";
+import { request, Reply } from "../../mesh/http.ts";
 import { makeKey, sign, jwks, TestKey, Alg } from "../plugins/tenant/support.ts";
 
 const REMOTE_ALGS: Alg[] = ["RS256", "ES256", "PS256", "EdDSA"];

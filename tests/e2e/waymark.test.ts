@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { startEnvoy, Envoy, renderTemplate, templateVars } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, Echo } from "../support/echo-server.ts";
-import { request } from "../support/http.ts";
+import { startEnvoy, Envoy, renderTemplate, templateVars } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { request } from "../../mesh/http.ts";
 import { makeKey, sign, jwks, ISSUER, TestKey } from "../plugins/tenant/support.ts";
 import { root } from "../../scripts/ensure.mjs";
 

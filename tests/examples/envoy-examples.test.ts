@@ -8,7 +8,7 @@ import { spawn, execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "../../scripts/ensure.mjs";
-import { envoyBinary } from "../envoy/envoy.ts";
+import { envoyBinary } from "../../mesh/envoy.ts";
 
 const EXAMPLES: Record<string, Array<(answer: string, earlier: string[]) => void>> = {
   "feature-group": [

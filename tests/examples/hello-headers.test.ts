@@ -3,9 +3,9 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ProxyWasmHost } from "../../harness/index.ts";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, echoValues } from "../support/echo-server.ts";
-import { request } from "../support/http.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, echoValues } from "../../mesh/echo-server.ts";
+import { request } from "../../mesh/http.ts";
 import { root } from "../../scripts/ensure.mjs";
 
 const WASM = join(root, "build", "examples", "hello-headers.wasm");

@@ -6,10 +6,10 @@
 // it once it listens again on the same address.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer, Echo } from "../support/echo-server.ts";
-import { request } from "../support/http.ts";
-import { freePorts } from "../support/ports.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { request } from "../../mesh/http.ts";
+import { freePorts } from "../../mesh/ports.ts";
 import { ensureBuilt, randomKeys, mapConcurrent, prng } from "../plugins/sticky/support.ts";
 
 const CONFIG = "envoy-configs/sticky.yaml";

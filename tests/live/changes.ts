@@ -18,7 +18,7 @@
 import { ProxyWasmHost } from "../../harness/index.ts";
 import { makeKey, sign, localProvider, ISSUER, TestKey } from "../plugins/tenant/support.ts";
 import { Plugin } from "../soak/plugins.ts";
-import { Echo, echoValues } from "../support/echo-server.ts";
+import { Echo, echoValues } from "../../mesh/echo-server.ts";
 import { join } from "node:path";
 import { root } from "../../scripts/ensure.mjs";
 

@@ -8,8 +8,8 @@
 //   LIVE_UPDATES (default 4) updates per load run, LIVE_GAP_MS (600) apart; LIVE_MEMORY_UPDATES (100).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Envoy } from "../envoy/envoy.ts";
-import { request } from "../support/http.ts";
+import { Envoy } from "../../mesh/envoy.ts";
+import { request } from "../../mesh/http.ts";
 import { startJwksServer, JwksServer } from "../support/jwks-server.ts";
 import { jwks } from "../plugins/tenant/support.ts";
 import { PLUGINS, PluginName, plugin, NEW_KEY_PROBE, cartKey, sessionKey } from "./changes.ts";

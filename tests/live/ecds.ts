@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Plugin } from "../soak/plugins.ts";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
 
 /** The ECDS discovery response carrying `plugin` with its configuration. */
 export function ecdsResponse(plugin: Plugin, version: string): string {

@@ -1,10 +1,10 @@
 // What every live-update test needs: four pods that report each request to a SwitchWatch, the keys and tokens of
 // tests/live/changes.ts, load (wrk, tests/live/vary-keys.lua), a single-request probe, and waiting helpers.
 import { join } from "node:path";
-import { startEchoServer, EchoServer, Echo } from "../support/echo-server.ts";
-import { request } from "../support/http.ts";
+import { startEchoServer, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { request } from "../../mesh/http.ts";
 import { runWrk, LoadResult } from "../support/wrk.ts";
-import { Envoy } from "../envoy/envoy.ts";
+import { Envoy } from "../../mesh/envoy.ts";
 import { root } from "../../scripts/ensure.mjs";
 import { Live, PLUGINS, prepare, expected, observed, cartKey, sessionKey } from "./changes.ts";
 import { SwitchWatch } from "./watch.ts";

@@ -3,7 +3,7 @@
 // counted as mixed, and switch times run from each rename to the first new and the last old request.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { Echo } from "../support/echo-server.ts";
+import { Echo } from "../../mesh/echo-server.ts";
 import { NOW } from "../plugins/tenant/support.ts";
 import { Live, prepare, cartKey, sessionKey, NEW_KEY_PROBE } from "./changes.ts";
 import { SwitchWatch } from "./watch.ts";

@@ -1,6 +1,6 @@
 // Watches every request the pods receive while configurations change: which configuration handled it (the one
 // before the latest update, the one after, or a mix), and when each update was first and last seen.
-import { Echo } from "../support/echo-server.ts";
+import { Echo } from "../../mesh/echo-server.ts";
 import { Live, PluginName, PLUGINS, expected, observed } from "./changes.ts";
 
 export interface SwitchTime {

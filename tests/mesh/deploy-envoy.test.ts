@@ -17,9 +17,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageAll } from "../../deploy/oci-image.mjs";
 import { root } from "../../scripts/ensure.mjs";
-import { startEnvoy, Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, echoValues, EchoServer, Echo } from "../support/echo-server.ts";
-import { request } from "../support/http.ts";
+import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, echoValues, EchoServer, Echo } from "../../mesh/echo-server.ts";
+import { request } from "../../mesh/http.ts";
 import { demoKey, jwksDocument, mintToken } from "../../mesh/tokens.ts";
 import { manifestDocs, extensionConfig } from "./manifests.ts";
 import { crdChecker } from "../../deploy/crd-check.mjs";
@@ -54,7 +54,7 @@ const listener = (name: string, port: string, httpFilters: unknown[], routes: un
   } }] }],
 });
 
-/** An Envoy bootstrap as JSON text; "{{X_PORT}}" strings become bare placeholders that tests/envoy/envoy.ts fills. */
+/** An Envoy bootstrap as JSON text; "{{X_PORT}}" strings become bare placeholders that mesh/envoy.ts fills. */
 function bootstrap(listeners: unknown[], clusters: unknown[]): string {
   const config = {
     node: { id: "waymark-deploy-test", cluster: "waymark-deploy-test" },

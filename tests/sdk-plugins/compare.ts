@@ -15,10 +15,10 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startEnvoy, type Envoy } from "../envoy/envoy.ts";
-import { startEchoServer, EchoServer } from "../support/echo-server.ts";
+import { startEnvoy, type Envoy } from "../../mesh/envoy.ts";
+import { startEchoServer, EchoServer } from "../../mesh/echo-server.ts";
 import { startGrpcServer, grpcCall, GrpcServer } from "../support/grpc-server.ts";
-import { request } from "../support/http.ts";
+import { request } from "../../mesh/http.ts";
 import { ProxyWasmHost, WasmLoadError } from "../../harness/index.ts";
 import { root } from "../../scripts/ensure.mjs";
 

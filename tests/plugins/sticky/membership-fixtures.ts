@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "../../../scripts/ensure.mjs";
-import { startEnvoy } from "../../envoy/envoy.ts";
-import { EdsFile, EdsEndpoint, writeFileAtomically } from "../../support/eds.ts";
+import { startEnvoy } from "../../../mesh/envoy.ts";
+import { EdsFile, EdsEndpoint, writeFileAtomically } from "../../../mesh/eds.ts";
 
 export const FIXTURE_DIR = join(root, "tests", "plugins", "sticky", "fixtures", "membership");
 

@@ -7,8 +7,8 @@ import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureEnvoy, root } from "../../scripts/ensure.mjs";
-import { freePort } from "../support/ports.ts";
+import { ensureEnvoy, root } from "../scripts/ensure.mjs";
+import { freePort } from "./ports.ts";
 
 export interface EnvoyOptions {
   /** Values for placeholders; ports not given here are allocated. */

@@ -1,8 +1,8 @@
 // File-based EDS: Envoy's own mechanism for changing a cluster's endpoints without a restart or a control plane.
 // A cluster with `type: EDS` and `eds_cluster_config.eds_config.path_config_source.path` reads a discovery
 // response (one ClusterLoadAssignment) from that file and reloads it when the file is replaced by a rename in
-// the same directory (the bootstrap needs node.id and node.cluster). Used by the sticky membership tests and
-// reusable by the local mesh:
+// the same directory (the bootstrap needs node.id and node.cluster). Used by the local mesh (mesh/xds.ts) and the
+// sticky membership tests:
 //
 //   const eds = new EdsFile(dir, "cart");
 //   eds.write([{ address: "127.0.0.1:18101", hostname: "cart-0" }, { address: "127.0.0.1:18102", health: "UNHEALTHY" }]);
