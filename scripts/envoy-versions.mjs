@@ -22,8 +22,14 @@ const SUITES = [
   ["feature-group (body rules)", "tests/e2e/feature-group.test.ts"],
   ["sticky", "tests/e2e/sticky.test.ts"],
   ["sticky vs Maglev/ring", "tests/e2e/sticky-parity.test.ts"],
+  ["sticky membership (EDS)", "tests/e2e/sticky-membership.test.ts"],
+  ["combined module", "tests/e2e/waymark.test.ts"],
+  ["live config (ECDS, LDS)", "tests/live/"],
   ["faults", "tests/faults/"],
-  ["mesh demo", "tests/mesh/demo.test.ts"],
+  ["other SDKs vs harness", "tests/sdk-plugins/"],
+  ["deploy manifests' Envoy config", "tests/mesh/deploy-envoy.test.ts"],
+  ["examples as pasted", "tests/examples/"],
+  ["mesh demo (incl. live changes)", "tests/mesh/demo.test.ts"],
 ];
 
 const versions = process.argv.slice(2).length ? process.argv.slice(2) : RELEASES;
