@@ -100,7 +100,7 @@ describe("an invalid plugin configuration pushed over LDS", () => {
     await until("lds.update_rejected to increase", async () => ((await counter("update_rejected")) > rejected ? true : undefined), diagnose);
     if ((await counter("update_success")) !== success) assert.fail(`the invalid update was applied\n${await diagnose()}`);
     const pluginLine = await envoy.waitForLog(/sticky: invalid configuration: table_size: 10 is not a prime number/);
-    // Envoy 1.40 words it "lds: listener 'ingress' config rejected: ..."; 1.36–1.39 "Error adding/updating listener(s) ingress: ...".
+    // Envoy 1.40 words it "lds: listener 'ingress' config rejected: ..."; 1.36 "Error adding/updating listener(s) ingress: ...".
     const listenerLine = await envoy.waitForLog(/(lds: listener 'ingress' config rejected|Error adding\/updating listener\(s\) ingress): Unable to create Wasm plugin sticky/);
     const updateLine = await envoy.waitForLog(/config update rejected: Error adding\/updating listener\(s\) ingress: Unable to create Wasm plugin sticky/);
     console.log(`envoy logged:\n  ${[pluginLine, listenerLine, updateLine].map((l) => l.trim()).join("\n  ")}`);
