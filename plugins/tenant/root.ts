@@ -99,7 +99,7 @@ export class TenantRoot extends RootContext {
     setTickPeriod(remote ? TICK_MS : 0);
     this.configured = true;
     logInfo("tenant: configured " + (config.metadataKey.length > 0 ? "in jwt_authn_metadata mode (key " + config.metadataKey + ")"
-      : config.providers.length.toString() + " provider(s)") + ", signatures: " + (hostMode != HostMode.Never ? "Envoy's verify_signature for RS*/ES*, wasm for the rest" : "wasm"));
+      : config.providers.length.toString() + " provider(s)") + ", signatures: " + describeBackend(hostMode));
     return true;
   }
 
@@ -280,4 +280,11 @@ export class TenantRoot extends RootContext {
     for (let i = 0; i < readers.length; i++) if (providers[readers[i]].issuer.length == 0) out.push(readers[i]);
     return out;
   }
+}
+
+/** The signature backend, as the configure log line names it. */
+function describeBackend(mode: HostMode): string {
+  if (mode == HostMode.Only) return "Envoy's verify_signature for RS*/ES*, wasm for the rest";
+  if (mode == HostMode.Prefer) return "Envoy's verify_signature for RS*/ES384/ES512, wasm for the rest";
+  return "wasm";
 }
