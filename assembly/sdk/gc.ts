@@ -1,7 +1,7 @@
 // Garbage collection at moments the SDK chooses (issue 13). Proxy-wasm modules are built with AssemblyScript's
 // minimal runtime (scripts/build.mjs): an allocation pays no write barrier and no shadow-stack bookkeeping, and
-// nothing is collected until the module asks. In Envoy that took 16% of the instructions of a request through
-// the combined module (README: cost).
+// nothing is collected until the module asks. In Envoy that cut the combined module's own instructions per request
+// by a fifth (185,350 -> 168,574 for the whole request, plugins/waymark/README.md: cost).
 //
 // When it is safe: a collection frees every object no global reaches, so it must not run while a function still
 // holds an object in a local. It runs at the end of a callback the host made directly. Envoy never calls into
