@@ -118,6 +118,7 @@ export async function run(): Promise<BenchRow[]> {
     { name: "native jwt_authn + Lua", filters: [jwtAuthn(true), luaFilter(LUA_GEO), router], request: get, proof: "http.ingress.jwt_authn.allowed" },
     // Cold paths.
     { name: "tenant, cache disabled, Envoy verify_signature", filters: [tenant(0, "host"), router], request: get, proof: `${W}tenant.signature.host` },
+    { name: "tenant, cache disabled, signature_backend auto (ES256 in wasm)", filters: [tenant(0, "auto"), router], request: get, proof: `${W}tenant.signature.wasm` },
     { name: "native jwt_authn, no cache", filters: [jwtAuthn(false), router], request: get, proof: "http.ingress.jwt_authn.allowed" },
     { name: "feature-group, 1 KiB JSON body, no body rule", filters: buffered([featureGroup(), router]), request: post(1024), proof: `${W}feature_group.group.geo-discount` },
     { name: "feature-group, 1 KiB JSON body, body rule", filters: buffered([featureGroup(FEATURE_GROUP_BODY), router]), request: post(1024), proof: `${W}feature_group.group.loyal` },
@@ -133,6 +134,7 @@ export async function run(): Promise<BenchRow[]> {
     { label: "sticky <= 1.25x the floor", variant: "sticky (pick, header key, 3 pods)", against: "Wasm floor (hand-written minimal module)", ratio: 1.25 },
     { label: "SDK no-op <= 1.05x the floor", variant: "SDK no-op (dist/noop.wasm)", against: "Wasm floor (hand-written minimal module)", ratio: 1.05 },
     { label: "tenant cache disabled, verify_signature <= 1.0x jwt_authn without cache", variant: "tenant, cache disabled, Envoy verify_signature", against: "native jwt_authn, no cache", ratio: 1.0 },
+    { label: "tenant cache disabled, auto (ES256 in wasm) <= 1.0x jwt_authn without cache", variant: "tenant, cache disabled, signature_backend auto (ES256 in wasm)", against: "native jwt_authn, no cache", ratio: 1.0 },
     { label: "body rule on 1 KiB body, next to the same request without it", variant: "feature-group, 1 KiB JSON body, body rule", against: "feature-group, 1 KiB JSON body, no body rule", ratio: NaN },
     { label: "body rule on 64 KiB body deciding early, next to the same request without it", variant: "feature-group, 64 KiB JSON body, body rule deciding early", against: "feature-group, 64 KiB JSON body, no body rule", ratio: NaN },
   ];

@@ -8,7 +8,7 @@ import { measureCpu, router, wasmFilter, CpuVariant } from "./envoy-cpu.ts";
 import type { BenchRow } from "./measure.ts";
 
 const N = Number(process.env.HOSTCALL_N ?? 40);
-const CALLS = ["get_header_present", "get_header_absent", "get_header_raw", "get_pairs", "add_header", "replace_header", "remove_absent", "increment_metric", "get_property", "time"];
+const CALLS = ["get_header_present", "get_header_absent", "get_header_raw", "get_pairs", "set_pairs", "add_header", "replace_header", "remove_absent", "increment_metric", "get_property", "time"];
 
 export async function run(): Promise<BenchRow[]> {
   const wasm = join(root, "build", "fixtures", "hostcall-bench.wasm");

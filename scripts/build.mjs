@@ -29,7 +29,11 @@ const releaseOnly = args.includes("--release");
 const force = args.includes("--force");
 
 /** Flags every proxy-wasm module needs: abort goes to our logger (Envoy has no env.abort), start is exported as _initialize. */
-const PROXY_FLAGS = ["--use", "abort=assembly/sdk/abort/abortHandler", "--exportStart", "_initialize", "--runtime", "incremental"];
+const PROXY_FLAGS = [
+  "--use", "abort=assembly/sdk/abort/abortHandler", "--exportStart", "_initialize",
+  // The minimal runtime collects only when asked: assembly/sdk/gc.ts counts allocations and collects between callbacks.
+  "--runtime", "minimal", "--use", "__new=assembly/sdk/gc/countedNew", "--use", "__renew=assembly/sdk/gc/countedRenew",
+];
 
 function entries(dir) {
   const base = join(root, dir);

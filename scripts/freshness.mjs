@@ -1,6 +1,6 @@
 // Is a built module older than what it is built from? Used by the build (to build only what is stale) and by
 // commands that load a built module (to say when it is out of date).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./ensure.mjs";
 
@@ -18,10 +18,26 @@ export function newestUnder(path) {
 }
 
 /**
+ * The other plugin folders a module's sources import (`from "../tenant/..."`): plugins/waymark is built from the
+ * three plugins' code, so a change there makes it stale too.
+ */
+export function importedPlugins(dir) {
+  const base = join(root, dir);
+  if (!existsSync(base)) return [];
+  const found = new Set();
+  for (const name of readdirSync(base).filter((n) => n.endsWith(".ts"))) {
+    for (const m of readFileSync(join(base, name), "utf8").matchAll(/from\s+"\.\.\/([\w-]+)\//g)) {
+      if (existsSync(join(root, "plugins", m[1]))) found.add(`plugins/${m[1]}`);
+    }
+  }
+  return [...found];
+}
+
+/**
  * True when one of `outputs` (paths from the project root) is missing or older than the sources of module `dir`
- * and the inputs every module shares.
+ * (with the plugins it imports) and the inputs every module shares.
  */
 export function stale(dir, outputs, shared = SHARED_INPUTS) {
-  const newestInput = Math.max(...[dir, ...shared].map((p) => newestUnder(join(root, p))));
+  const newestInput = Math.max(...[dir, ...importedPlugins(dir), ...shared].map((p) => newestUnder(join(root, p))));
   return outputs.some((out) => !existsSync(join(root, out)) || statSync(join(root, out)).mtimeMs < newestInput);
 }

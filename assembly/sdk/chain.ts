@@ -72,16 +72,16 @@ export class ChainRoot extends RootContext {
   }
 
   newHttpContext(contextId: u32): HttpContext | null {
-    // Sized once: a stream is made per request.
+    // One object per request for the list (a StaticArray, not an Array and its buffer).
     const n = this.stages.length;
-    const streams = new Array<HttpContext>(n);
+    let streams = new StaticArray<HttpContext>(n);
     let k = 0;
     for (let i = 0; i < n; i++) {
       const s = unchecked(this.stages[i]).newHttpContext(contextId);
       if (s !== null) unchecked((streams[k++] = s));
     }
     if (k == 0) return null;
-    if (k < n) streams.length = k;
+    if (k < n) streams = StaticArray.slice<HttpContext>(streams, 0, k);
     return new ChainStream(contextId, this, streams);
   }
 }
@@ -102,7 +102,7 @@ export class ChainStream extends HttpContext {
   private sawTrailers: bool = false;
   private numTrailers: u32 = 0;
 
-  constructor(contextId: u32, root: RootContext, readonly stages: HttpContext[]) {
+  constructor(contextId: u32, root: RootContext, readonly stages: StaticArray<HttpContext>) {
     super(contextId, root);
     for (let i = 0; i < stages.length; i++) unchecked(stages[i]).chain = this;
   }

@@ -13,8 +13,17 @@ export function addRoot(id: u32, root: RootContext): void {
   roots.set(id, root);
 }
 
+// The root of the last lookup: every new stream asks for its root, nearly always the same one.
+let lastRootId: u32 = 0;
+let lastRoot: RootContext | null = null;
+
 export function rootOf(id: u32): RootContext | null {
-  return roots.has(id) ? roots.get(id) : null;
+  if (id == lastRootId && lastRoot !== null) return lastRoot;
+  if (!roots.has(id)) return null;
+  const root = roots.get(id);
+  lastRootId = id;
+  lastRoot = root;
+  return root;
 }
 
 export function addStream(id: u32, stream: HttpContext): void {
@@ -37,6 +46,10 @@ export function removeContext(id: u32): void {
   if (id == lastId) {
     lastId = 0;
     last = null;
+  }
+  if (id == lastRootId) {
+    lastRootId = 0;
+    lastRoot = null;
   }
   if (!streams.delete(id)) roots.delete(id);
 }

@@ -5,9 +5,54 @@
 import { TenantConfig, TokenLocation, LocationKind } from "./config";
 import { HeaderScan } from "./header-scan";
 
-/** A token (its bytes, as sent) and where it was found. */
+/**
+ * A token (its bytes, as sent) and where it was found. A token from a header is read in place, in the request
+ * headers as the host handed them over (valid until the callback ends), so the common case, a token already in
+ * the cache, copies nothing; bytes() copies it when it must outlive the callback (verified and cached, or held).
+ */
 export class FoundToken {
-  constructor(public readonly bytes: Uint8Array, public readonly location: i32) {}
+  /** Where the bytes are: in the host's header buffer, or in `owned`. */
+  ptr: usize = 0;
+  length: i32 = 0;
+  location: i32 = 0;
+  private owned: Uint8Array | null = null;
+
+  /** Bytes at `ptr`, valid until the callback ends. */
+  inPlace(ptr: usize, length: i32, location: i32): FoundToken {
+    this.ptr = ptr;
+    this.length = length;
+    this.location = location;
+    this.owned = null;
+    return this;
+  }
+
+  ownedBytes(bytes: Uint8Array, location: i32): FoundToken {
+    this.ptr = bytes.dataStart;
+    this.length = bytes.length;
+    this.location = location;
+    this.owned = bytes;
+    return this;
+  }
+
+  /** The bytes in an array of their own (copied the first time when read in place). */
+  bytes(): Uint8Array {
+    let b = this.owned;
+    if (b === null) {
+      b = new Uint8Array(this.length);
+      memory.copy(b.dataStart, this.ptr, <usize>this.length);
+      this.ownedBytes(b, this.location);
+    }
+    return b;
+  }
+
+  /** A copy that outlives the callback. */
+  detached(): FoundToken {
+    return new FoundToken().ownedBytes(this.bytes(), this.location);
+  }
+
+  sameAs(ptr: usize, length: i32): bool {
+    return this.length == length && memory.compare(this.ptr, ptr, <usize>length) == 0;
+  }
 }
 
 /** Cookie headers read per request: a bound on work, not on correctness (real clients send one). */
@@ -23,11 +68,24 @@ export class RequestView {
   /** :path, read only when a query parameter may hold a token. */
   path: string = "";
   cookies: string[] = [];
+  /** Token objects reused from request to request (tokens[i] is spare[i]). */
+  private spare: FoundToken[] = [];
 
   clear(): void {
     this.tokens.length = 0;
     this.path = "";
     if (this.cookies.length > 0) this.cookies.length = 0;
+  }
+
+  /** Adds a token unless an identical one is there already; returns the object to fill, or null. */
+  add(ptr: usize, length: i32): FoundToken | null {
+    const tokens = this.tokens;
+    for (let i = 0; i < tokens.length; i++) if (unchecked(tokens[i]).sameAs(ptr, length)) return null;
+    const n = tokens.length;
+    if (n == this.spare.length) this.spare.push(new FoundToken());
+    const t = unchecked(this.spare[n]);
+    tokens.push(t);
+    return t;
   }
 }
 
@@ -54,7 +112,11 @@ export function scanRequest(config: TenantConfig, scan: HeaderScan, strip: (name
       const location = unchecked(locations[l]);
       if (location.kind != LocationKind.Header || !scan.keyIs(location.name)) continue;
       const start = tokenStart(scan.valuePtr, scan.valueLen, location.prefix);
-      if (start >= 0) addToken(view.tokens, scan.valueBytes(<u32>start, scan.valueLen), l);
+      if (start < 0) continue;
+      const ptr = scan.valuePtr + <usize>start;
+      const length = <i32>(scan.valueLen - <u32>start);
+      const t = view.add(ptr, length);
+      if (t !== null) t.inPlace(ptr, length, l);
     }
   }
   for (let l = 0; l < locations.length; l++) {
@@ -62,18 +124,12 @@ export function scanRequest(config: TenantConfig, scan: HeaderScan, strip: (name
     let value: string | null = null;
     if (location.kind == LocationKind.Param) value = queryParam(view.path, location.name);
     else if (location.kind == LocationKind.Cookie) value = cookieValue(view.cookies, location.name);
-    if (value !== null) addToken(view.tokens, Uint8Array.wrap(String.UTF8.encode(value)), l);
+    if (value === null) continue;
+    const bytes = Uint8Array.wrap(String.UTF8.encode(value));
+    const t = view.add(bytes.dataStart, bytes.length);
+    if (t !== null) t.ownedBytes(bytes, l);
   }
   return view;
-}
-
-function addToken(out: FoundToken[], token: Uint8Array, location: i32): void {
-  for (let i = 0; i < out.length; i++) if (sameBytes(unchecked(out[i]).bytes, token)) return;
-  out.push(new FoundToken(token, location));
-}
-
-export function sameBytes(a: Uint8Array, b: Uint8Array): bool {
-  return a.length == b.length && memory.compare(a.dataStart, b.dataStart, <usize>a.length) == 0;
 }
 
 /** Characters of a compact JWS (base64url and the dot), where Envoy starts reading after the prefix. */

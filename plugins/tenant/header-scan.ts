@@ -1,8 +1,8 @@
 // One walk over the request headers exactly as the host hands them over (the pairs encoding, taken once per
 // callback by the SDK's request snapshot and shared with every header lookup), decoding only what the plugin
 // needs. The SDK's pairs() turns every name and value into a string; on the hot path (a token already in the
-// cache) that costs more than everything else the plugin does, so names are compared as bytes here and only
-// token, cookie and :path values are ever copied out.
+// cache) that costs more than everything else the plugin does, so names are compared as bytes here, tokens
+// are read in place, and only cookie and :path values are ever copied out.
 import { requestSnapshot } from "../../assembly/sdk/header-snapshot";
 
 export class HeaderScan {
@@ -56,13 +56,6 @@ export class HeaderScan {
 
   valueString(): string {
     return String.UTF8.decodeUnsafe(this.valuePtr, this.valueLen);
-  }
-
-  /** Bytes [start, end) of the current value, copied out (the walk's buffer is freed by release()). */
-  valueBytes(start: u32, end: u32): Uint8Array {
-    const out = new Uint8Array(end - start);
-    memory.copy(out.dataStart, this.valuePtr + start, end - start);
-    return out;
   }
 
   /** Ends the walk (the buffer belongs to the snapshot, which frees it when the callback is over). */

@@ -13,6 +13,7 @@ import { ParsedToken, parseToken, verifyParsed, claimHeaders, VerifyStatus, Host
 import { hostOffersVerifySignature } from "./host-signature";
 import { REASON_ISSUER, REASON_JWKS_UNAVAILABLE } from "./reply";
 import { TenantStream } from "./stream";
+import { FoundToken } from "./extract";
 
 /** Tick period while any provider is remote: drives fetches, refreshes and held-request deadlines. */
 export const TICK_MS: u32 = 100;
@@ -31,6 +32,16 @@ export class TokenDecision {
   waitFor: i32 = -1;
   /** Provider that accepted the token. */
   provider: i32 = -1;
+
+  /** As new (decisions are reused from request to request). */
+  reset(): TokenDecision {
+    this.outcome = Outcome.Denied;
+    this.reason = "";
+    this.headers = NO_HEADERS;
+    this.waitFor = -1;
+    this.provider = -1;
+    return this;
+  }
 }
 
 export class TenantRoot extends RootContext {
@@ -88,7 +99,7 @@ export class TenantRoot extends RootContext {
     setTickPeriod(remote ? TICK_MS : 0);
     this.configured = true;
     logInfo("tenant: configured " + (config.metadataKey.length > 0 ? "in jwt_authn_metadata mode (key " + config.metadataKey + ")"
-      : config.providers.length.toString() + " provider(s)") + ", signatures: " + (hostMode != HostMode.Never ? "Envoy's verify_signature for RS*/ES*, wasm for the rest" : "wasm"));
+      : config.providers.length.toString() + " provider(s)") + ", signatures: " + describeBackend(hostMode));
     return true;
   }
 
@@ -173,17 +184,18 @@ export class TenantRoot extends RootContext {
    * Decides one token found at location `location`. Cache first; then the providers reading that location,
    * those whose issuer equals the token's iss first, then those without an issuer; the first to accept wins.
    */
-  decide(token: Uint8Array, location: i32, allowWait: bool): TokenDecision {
-    const d = new TokenDecision();
+  /** Decides about one token, in `d` (reset first); returns `d`. */
+  decide(found: FoundToken, allowWait: bool, d: TokenDecision): TokenDecision {
+    d.reset();
     const metrics = this.metrics!;
     const now = this.nowMs();
     const nowSeconds = now / 1000;
-    const readers = this.config.locations[location].providers;
+    const readers = this.config.locations[found.location].providers;
     const cache = this.cache;
     let hash: u64 = 0;
     if (cache.enabled) {
-      hash = cache.hashOf(token);
-      const hit = cache.lookup(token, hash, nowSeconds);
+      hash = cache.hashOf(found.ptr, found.length);
+      const hit = cache.lookup(found.ptr, found.length, hash, nowSeconds);
       if (hit !== null && readers.includes(hit.provider)) {
         metrics.cacheHit.increment();
         d.outcome = Outcome.Accepted;
@@ -193,6 +205,8 @@ export class TenantRoot extends RootContext {
       }
       metrics.cacheMiss.increment();
     }
+    // Verified tokens are kept: from here on the token has bytes of its own.
+    const token = found.bytes();
     const parsed = parseToken(token);
     if (parsed.error.length > 0) {
       d.reason = parsed.error;
@@ -266,4 +280,11 @@ export class TenantRoot extends RootContext {
     for (let i = 0; i < readers.length; i++) if (providers[readers[i]].issuer.length == 0) out.push(readers[i]);
     return out;
   }
+}
+
+/** The signature backend, as the configure log line names it. */
+function describeBackend(mode: HostMode): string {
+  if (mode == HostMode.Only) return "Envoy's verify_signature for RS*/ES*, wasm for the rest";
+  if (mode == HostMode.Prefer) return "Envoy's verify_signature for RS*/ES384/ES512, wasm for the rest";
+  return "wasm";
 }

@@ -88,20 +88,20 @@ export class TenantStream extends HttpContext {
   /** Every token must be accepted (as jwt_authn requires): one refused token refuses the request. */
   private decide(resumed: bool, allowWait: bool): HeadersAction {
     const root = this.tenant;
-    const decisions = new Array<TokenDecision>(this.tokens.length);
+    // Decisions are used up within this call: the objects are reused by every request.
+    const decisions = decisionsFor(this.tokens.length);
     for (let i = 0; i < this.tokens.length; i++) {
       const t = unchecked(this.tokens[i]);
-      const d = root.decide(t.bytes, t.location, allowWait);
+      const d = root.decide(t, allowWait, unchecked(decisions[i]));
       if (d.outcome == Outcome.Denied) return this.deny(d.reason, resumed);
       if (d.outcome == Outcome.Wait) {
-        // Until now the tokens were the shared view's: a held request keeps its own.
-        if (this.tokens === sharedView.tokens) this.tokens = this.tokens.slice();
+        // Until now the tokens were the shared view's, read in place: a held request keeps copies of its own.
+        if (this.tokens === sharedView.tokens) this.tokens = detachAll(this.tokens);
         root.hold(this, d.waitFor);
         return HeadersAction.StopAllIterationAndWatermark;
       }
-      unchecked((decisions[i] = d));
     }
-    for (let i = 0; i < decisions.length; i++) {
+    for (let i = 0; i < this.tokens.length; i++) {
       const d = unchecked(decisions[i]);
       this.addHeaders(d.headers);
       if (!root.config.providers[d.provider].forward) this.removeToken(unchecked(this.tokens[i]));
@@ -151,6 +151,20 @@ export class TenantStream extends HttpContext {
 
 /** The view every request's header walk fills (see RequestView). */
 const sharedView = new RequestView();
+
+/** Decision objects for every request (at least n of them). */
+const decisionPool = new Array<TokenDecision>();
+
+function decisionsFor(n: i32): TokenDecision[] {
+  while (decisionPool.length < n) decisionPool.push(new TokenDecision());
+  return decisionPool;
+}
+
+function detachAll(tokens: FoundToken[]): FoundToken[] {
+  const out = new Array<FoundToken>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) unchecked((out[i] = unchecked(tokens[i]).detached()));
+  return out;
+}
 
 function stripHeader(name: string): void {
   requestHeaders.remove(name);

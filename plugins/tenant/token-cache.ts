@@ -3,8 +3,7 @@
 // until its token's exp (+ the provider's clock skew), at most MAX_TTL_SECONDS for tokens without exp.
 // Keyed by XXH64 of the token; the full token is kept and compared, so a colliding token never hits.
 import { HeaderPair } from "../../assembly/sdk";
-import { xxh64 } from "../../assembly/hash/xxh64";
-import { sameBytes } from "./extract";
+import { xxh64Raw } from "../../assembly/hash/xxh64";
 
 /** Tokens without exp are re-verified at least this often. */
 export const MAX_TTL_SECONDS: i64 = 300;
@@ -36,15 +35,17 @@ export class TokenCache {
   get enabled(): bool { return this.capacity > 0; }
   get size(): i32 { return this.map.size; }
 
-  hashOf(token: Uint8Array): u64 {
-    return xxh64(token);
+  /** The key of the token at [ptr, ptr + length). */
+  hashOf(ptr: usize, length: i32): u64 {
+    return xxh64Raw(ptr, <usize>length);
   }
 
-  /** The entry for `token` if present and still valid at `nowSeconds` (an expired one is dropped). */
-  lookup(token: Uint8Array, hash: u64, nowSeconds: i64): CachedToken | null {
+  /** The entry for the token at [ptr, ptr + length) if present and still valid at `nowSeconds` (an expired one is dropped). */
+  lookup(ptr: usize, length: i32, hash: u64, nowSeconds: i64): CachedToken | null {
     if (!this.map.has(hash)) return null;
     const entry = this.map.get(hash);
-    if (!sameBytes(entry.token, token)) return null;
+    const token = entry.token;
+    if (token.length != length || memory.compare(token.dataStart, ptr, <usize>length) != 0) return null;
     if (<f64>nowSeconds >= entry.expiresAt) {
       this.map.delete(hash);
       return null;

@@ -13,6 +13,7 @@ import "../abort"; // parsed so the build can route abort to it
 import { readTestTrapSwitch, trapIfRequested } from "../test-trap";
 import { recordConfigured, recordReleased } from "../lifecycle";
 import { setTickPeriod } from "../time";
+import { collectIfDue } from "../gc";
 
 /** The root context of a root_id no plugin registered: it explains itself and refuses the configuration. */
 class UnknownRoot extends RootContext {
@@ -51,7 +52,9 @@ export function proxy_on_vm_start(rootId: u32, vmConfigSize: u32): bool {
   requestSnapshot.reset();
   readTestTrapSwitch(vmConfigSize);
   const root = rootOf(rootId);
-  return root !== null ? root.onVmStart(vmConfigSize) : true;
+  const started = root !== null ? root.onVmStart(vmConfigSize) : true;
+  collectIfDue();
+  return started;
 }
 
 export function proxy_on_configure(rootId: u32, configSize: u32): bool {
@@ -59,6 +62,7 @@ export function proxy_on_configure(rootId: u32, configSize: u32): bool {
   const root = rootOf(rootId);
   if (root === null) return false;
   const accepted = root.onConfigure(configSize);
+  collectIfDue();
   if (accepted) recordConfigured(root.rootId);
   return accepted;
 }
@@ -67,24 +71,28 @@ export function proxy_on_tick(rootId: u32): void {
   requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onTick();
+  collectIfDue();
 }
 
 export function proxy_on_queue_ready(rootId: u32, queueId: u32): void {
   requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onQueueReady(queueId);
+  collectIfDue();
 }
 
 export function proxy_on_foreign_function(rootId: u32, functionId: u32, dataSize: u32): void {
   requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onForeignFunction(functionId, dataSize);
+  collectIfDue();
 }
 
 export function proxy_on_http_call_response(rootId: u32, token: u32, numHeaders: u32, bodySize: u32, numTrailers: u32): void {
   requestSnapshot.reset();
   const root = rootOf(rootId);
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
+  collectIfDue();
 }
 
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
@@ -108,4 +116,5 @@ export function proxy_on_delete(contextId: u32): void {
     recordReleased(root.rootId);
   }
   removeContext(contextId);
+  collectIfDue();
 }
