@@ -13,12 +13,12 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttps, request as httpsRequest } from "node:https";
-import { createServer as createNet } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageAll, root } from "./oci-image.mjs";
 import { loadCrds, parseYaml } from "./crd-check.mjs";
 import { MUTATIONS } from "../tests/mesh/crd-mutations.mjs";
+import { freePort } from "../cli/envoy-process.mjs";
 
 const APISERVER = "k8s.io/apiextensions-apiserver@v0.37.2";
 const bin = join(root, "build", "referee", "bin");
@@ -50,10 +50,6 @@ function install() {
     execFileSync("go", ["install", APISERVER], { stdio: "inherit", env: { ...process.env, GOBIN: bin } });
   }
 }
-
-const freePort = () => new Promise((resolve) => {
-  const s = createNet().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 function start(cmd, args, name) {
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });

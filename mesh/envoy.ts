@@ -3,11 +3,11 @@
 //
 // Templates are Envoy YAML with {{NAME}} placeholders. The helper fills ADMIN_PORT, ROOT (project root) and
 // DIST (the built .wasm folder), one free port for every other {{...PORT}} it finds, and whatever `vars` gives.
-import { spawn, ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureEnvoy, root } from "../scripts/ensure.mjs";
+import { fetchText, spawnEnvoy } from "../cli/envoy-process.mjs";
 import { freePort } from "./ports.ts";
 
 export interface EnvoyOptions {
@@ -86,15 +86,6 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-async function fetchText(url: string): Promise<{ status: number; text: string } | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    return { status: res.status, text: await res.text() };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Starts Envoy from a template file (path relative to the project root) or template text. A free port can be
  * taken by another process between choosing it and Envoy binding it (tests run side by side): when Envoy fails
@@ -115,56 +106,28 @@ async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<
   const text = template.endsWith(".yaml") ? readFileSync(join(root, template), "utf8") : template;
   const vars = await templateVars(text, options.vars);
   const config = renderTemplate(text, vars);
-  const dir = mkdtempSync(join(tmpdir(), "waymark-envoy-"));
-  const configPath = join(dir, "envoy.yaml");
-  writeFileSync(configPath, config);
   const adminPort = Number(vars.ADMIN_PORT);
   if (!adminPort) throw new Error("the template has no {{ADMIN_PORT}}");
 
-  const child = spawn(envoyBinary(), [
-    "--config-path", configPath, "--log-level", options.logLevel ?? "info", "--concurrency", String(options.concurrency ?? 1),
-    "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)), ...(options.args ?? []),
-  ], { stdio: ["ignore", "pipe", "pipe"] });
+  const envoy = spawnEnvoy({
+    bin: envoyBinary(),
+    configText: config,
+    tmpPrefix: "waymark-envoy-",
+    args: [
+      "--log-level", options.logLevel ?? "info", "--concurrency", String(options.concurrency ?? 1),
+      "--disable-hot-restart", "--base-id", String(Math.floor(Math.random() * 1e6)), ...(options.args ?? []),
+    ],
+  });
+  const child = envoy.child;
   running.add(child);
-  let output = "";
-  const waiters: Array<() => void> = [];
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-    for (const w of waiters.splice(0)) w();
-  };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
-  let exited: number | null = null;
-  const exitPromise = new Promise<void>((resolve) => child.once("exit", (code) => {
-    exited = code ?? -1;
-    running.delete(child);
-    for (const w of waiters.splice(0)) w();
-    resolve();
-  }));
+  child.once("exit", () => running.delete(child));
 
-  const stop = async () => {
-    if (exited === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    if (exited !== null) {
-      await stop();
-      throw new Error(`envoy exited with code ${exited} before it was ready:\n${output.slice(-4000)}`);
-    }
-    const ready = await fetchText(`http://127.0.0.1:${adminPort}/ready`);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`envoy was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${output.slice(-4000)}`);
-    }
-    await sleep(50);
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const notReady = await envoy.untilReady(adminPort, readyTimeoutMs);
+  if (notReady !== null) {
+    await envoy.stop();
+    const why = notReady === "timeout" ? `was not ready within ${readyTimeoutMs} ms` : `exited with code ${notReady.exited} before it was ready`;
+    throw new Error(`envoy ${why}:\n${envoy.output().slice(-4000)}`);
   }
 
   const stats = async () => {
@@ -188,7 +151,7 @@ async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<
     url: (portName, path = "/") => `http://127.0.0.1:${vars[portName]}${path}`,
     stats,
     stat: async (name) => (await stats()).get(name),
-    log: () => output,
+    log: envoy.output,
     pid: child.pid ?? 0,
     rssBytes: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
@@ -197,12 +160,12 @@ async function startEnvoyOnce(template: string, options: EnvoyOptions): Promise<
     waitForLog: async (pattern, timeoutMs = 10_000) => {
       const end = Date.now() + timeoutMs;
       for (;;) {
-        const line = output.split("\n").find((l) => pattern.test(l));
+        const line = envoy.output().split("\n").find((l) => pattern.test(l));
         if (line) return line;
-        if (exited !== null || Date.now() > end) throw new Error(`envoy log never matched ${pattern}:\n${output.slice(-3000)}`);
-        await Promise.race([new Promise<void>((r) => waiters.push(r)), sleep(100)]);
+        if (envoy.exitCode() !== null || Date.now() > end) throw new Error(`envoy log never matched ${pattern}:\n${envoy.output().slice(-3000)}`);
+        await Promise.race([envoy.nextChange(), sleep(100)]);
       }
     },
-    stop,
+    stop: envoy.stop,
   };
 }

@@ -1,16 +1,7 @@
 // Free TCP ports on 127.0.0.1, found by binding port 0 and releasing it.
-import { createServer } from "node:net";
+import { freePort } from "../cli/envoy-process.mjs";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function freePorts(n: number): Promise<number[]> {
   const out: number[] = [];

