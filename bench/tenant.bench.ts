@@ -11,6 +11,7 @@ import { cpus } from "node:os";
 import { startEnvoy, Envoy } from "../mesh/envoy.ts";
 import { makeKey, sign, jwks, TestKey } from "../tests/plugins/tenant/support.ts";
 import type { BenchRow } from "./measure.ts";
+import { router, wasmFilter } from "./envoy-cpu.ts";
 
 const SECONDS = Number(process.env.TENANT_BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.TENANT_BENCH_ROUNDS ?? 3);
@@ -61,8 +62,6 @@ function runWrk(wrk: string, url: string, token: string, seconds: number): Figur
   return { rps, p50Ms: pct("50"), p99Ms: pct("99"), non2xx };
 }
 
-const router = { name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } };
-
 function jwtAuthn(keys: string, options: { cache?: boolean; metadata?: boolean } = {}): object {
   return {
     name: "envoy.filters.http.jwt_authn",
@@ -80,22 +79,10 @@ function jwtAuthn(keys: string, options: { cache?: boolean; metadata?: boolean }
   };
 }
 
-/** A Wasm filter running dist/<name>.wasm (root_id and vm_id = name) with an optional JSON configuration. */
-function wasmFilter(name: string, config: object | null): object {
-  return {
-    name: "envoy.filters.http.wasm",
-    typed_config: {
-      "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-      config: {
-        name, root_id: name,
-        vm_config: { vm_id: name, runtime: "envoy.wasm.runtime.v8", code: { local: { filename: join(root, "dist", `${name}.wasm`) } } },
-        ...(config ? { configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: JSON.stringify(config) } } : {}),
-      },
-    },
-  };
-}
+/** dist/<name>.wasm as a Wasm filter (root_id and vm_id = name) with an optional JSON configuration. */
+const distFilter = (name: string, config: object | null) => wasmFilter(name, join(root, "dist", `${name}.wasm`), name, config);
 
-const plugin = (config: object) => wasmFilter("tenant", config);
+const plugin = (config: object) => distFilter("tenant", config);
 
 function pluginConfig(keys: string, cacheSize: number, backend: string): object {
   return {
@@ -118,7 +105,7 @@ export async function run(): Promise<BenchRow[]> {
   const variants: Variant[] = [
     { name: "no filter", filters: [router] },
     // The floor of any Wasm filter: VM call-ins per stream, no work.
-    { name: "no-op Wasm plugin (dist/noop.wasm)", filters: [wasmFilter("noop", null), router] },
+    { name: "no-op Wasm plugin (dist/noop.wasm)", filters: [distFilter("noop", null), router] },
   ];
   for (const alg of ["RS256", "ES256"] as const) {
     variants.push(

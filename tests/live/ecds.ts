@@ -5,26 +5,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Plugin } from "../soak/plugins.ts";
 import { startEnvoy, Envoy } from "../../mesh/envoy.ts";
+import { ecdsResponse } from "../../mesh/xds.ts";
 
 /** The ECDS discovery response carrying `plugin` with its configuration. */
-export function ecdsResponse(plugin: Plugin, version: string): string {
-  return JSON.stringify({
-    version_info: version,
-    resources: [{
-      "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+export function pluginEcdsResponse(plugin: Plugin, version: string): string {
+  return ecdsResponse(plugin.name, {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+    config: {
       name: plugin.name,
-      typed_config: {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-        config: {
-          name: plugin.name,
-          root_id: plugin.name,
-          allow_on_headers_stop_iteration: plugin.allowOnHeadersStopIteration,
-          configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: JSON.stringify(plugin.config) },
-          vm_config: { vm_id: plugin.name, runtime: "envoy.wasm.runtime.v8", code: { local: { filename: plugin.wasm } } },
-        },
-      },
-    }],
-  }, null, 1);
+      root_id: plugin.name,
+      allow_on_headers_stop_iteration: plugin.allowOnHeadersStopIteration,
+      configuration: { "@type": "type.googleapis.com/google.protobuf.StringValue", value: JSON.stringify(plugin.config) },
+      vm_config: { vm_id: plugin.name, runtime: "envoy.wasm.runtime.v8", code: { local: { filename: plugin.wasm } } },
+    },
+  }, version);
 }
 
 /** The ECDS files of one gateway: ECDS_DIR/<filter name>/ecds.json. */
@@ -42,7 +36,7 @@ export class EcdsFiles {
     mkdirSync(folder, { recursive: true });
     const version = String(++this.versions);
     const temp = join(folder, `.ecds.${version}.json`);
-    writeFileSync(temp, ecdsResponse(plugin, version));
+    writeFileSync(temp, pluginEcdsResponse(plugin, version));
     const at = process.hrtime.bigint();
     renameSync(temp, this.path(plugin.name));
     return at;
