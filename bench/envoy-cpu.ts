@@ -92,7 +92,13 @@ request = function()
 end
 `;
 
-interface WrkResult { requests: number; rps: number; errors: number }
+interface WrkResult {
+  requests: number;
+  rps: number;
+  errors: number;
+  /** What the errors were, as wrk counts them (for the failure message). */
+  errorKinds: string;
+}
 
 function runWrk(url: string, request: RequestShape, seconds: number, connections: number, scriptDir: string, bodyFile: string | null): Promise<WrkResult> {
   const args = ["-t1", `-c${connections}`, `-d${seconds}s`];
@@ -107,7 +113,8 @@ function runWrk(url: string, request: RequestShape, seconds: number, connections
       const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
       const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-      resolve({ requests, rps, errors: non2xx + socketErrors });
+      const errorKinds = `non-2xx ${non2xx}` + (sock ? `, socket connect ${sock[1]} read ${sock[2]} write ${sock[3]} timeout ${sock[4]}` : "");
+      resolve({ requests, rps, errors: non2xx + socketErrors, errorKinds });
     });
   });
 }
@@ -142,7 +149,7 @@ export async function measureCpu(variants: CpuVariant[], options: CpuRunOptions)
         const cpu0 = processCpuSeconds(envoy.pid);
         const r = await runWrk(url, v.request, options.seconds, options.connections, dir, bodies.get(v.name) ?? null);
         const cpu1 = processCpuSeconds(envoy.pid);
-        if (r.errors > 0) throw new Error(`${v.name}: ${r.errors} of ${r.requests} requests failed (non-2xx or socket errors)`);
+        if (r.errors > 0) throw new Error(`${v.name}: ${r.errors} of ${r.requests} requests failed (${r.errorKinds})`);
         if (r.requests === 0) throw new Error(`${v.name}: no request was served`);
         const us = ((cpu1 - cpu0) * 1e6) / r.requests;
         samples.get(v.name)!.push({ us, requests: r.requests, rps: r.rps });
